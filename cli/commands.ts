@@ -1,0 +1,38 @@
+/**
+ * Every subcommand of DESIGN.md's CLI. A command whose issue has not landed
+ * says so and exits 2; it never pretends to work.
+ */
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+function notYet(what: string): Command["run"] {
+  return async () => {
+    console.error(`prodtrail: '${what}' is not available yet in this version (see the project's open issues).`);
+    return 2;
+  };
+}
+
+export const COMMANDS = {
+  serve: {
+    summary: "embedded mode: store, HTTP gateway and dashboard in one process",
+    run: async (argv) => (await import("./serve")).runServeCommand(argv),
+  },
+  migrate: {
+    summary: "apply the numbered SQL migrations to the store (embedded or CLICKHOUSE_URL)",
+    run: async (argv) => (await import("./migrate")).runMigrateCommand(argv),
+  },
+  demo: {
+    summary: "run the demo fleet simulator against a prodtrail gateway",
+    run: async (argv) => (await import("./demo")).runDemoCommand(argv),
+  },
+  ingest: { summary: "Kafka → ClickHouse ingest worker (scale mode)", run: notYet("ingest") },
+  collect: { summary: "run collectors on a server (or once over a file with --stdout)", run: notYet("collect") },
+  emit: { summary: "emit an event from CI, e.g. 'emit deploy'", run: notYet("emit") },
+  timeline: { summary: "print the postmortem timeline of a window", run: notYet("timeline") },
+  verify: { summary: "verify signatures and sequence gaps of stored events", run: notYet("verify") },
+  drift: { summary: "list direct production edits and their state", run: notYet("drift") },
+} satisfies Record<string, Command>;
+
+export type CommandName = keyof typeof COMMANDS;

@@ -1,0 +1,28 @@
+import { loadConfig } from "../config/load";
+import { openStore } from "../store/open";
+import { migrate } from "../store/migrate";
+import { CONFIG_OPTION, parseCommandArgs } from "./usage";
+
+const USAGE = `usage: prodtrail migrate [--config FILE]
+
+Applies store/migrations/*.sql in order to the configured store: the embedded
+engine under data_dir, or the ClickHouse server in CLICKHOUSE_URL. Safe to run
+again: applied migrations are recorded and skipped.`;
+
+export async function runMigrateCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, CONFIG_OPTION, USAGE);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = loadConfig({ path: values.config });
+  const store = await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir });
+  try {
+    const result = await migrate(store);
+    for (const m of result.applied) console.log(`applied ${String(m.version).padStart(4, "0")}_${m.name}`);
+    console.log(`${store.mode} store, database ${store.database}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

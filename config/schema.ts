@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/**
+ * prodtrail.yaml, one schema for every process. Unknown keys are errors that
+ * name the key, so a typo (`clickhose:`) fails at start-up instead of being
+ * ignored. Every key has a default: an empty file is a working embedded setup.
+ */
+const port = z.number().int().min(0).max(65535);
+
+export const clickhouseConfigSchema = z.strictObject({
+  /** A ClickHouse server (scale mode). Unset: the embedded engine under data_dir. */
+  url: z.url({ message: "must be a URL such as http://clickhouse:8123" }).optional(),
+  database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: "must be a plain identifier" }).default("prodtrail"),
+  username: z.string().default("default"),
+  password: z.string().default(""),
+  /** Milliseconds before a query is abandoned. */
+  request_timeout_ms: z.number().int().positive().default(30_000),
+});
+
+export const kafkaConfigSchema = z.strictObject({
+  /** Unset: embedded mode (no Kafka; the gateway writes to the store). */
+  brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, { message: "each broker must be host:port" })).default([]),
+  client_id: z.string().default("prodtrail"),
+  ssl: z.boolean().default(false),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(["plain", "scram-sha-256", "scram-sha-512"]),
+      username: z.string(),
+      password: z.string(),
+    })
+    .optional(),
+});
+
+export const serverConfigSchema = z.strictObject({
+  /** Loopback by default: until collector API keys are in place nothing off-host may post events. */
+  host: z.string().default("127.0.0.1"),
+  port: port.default(3000),
+  /** Run the Next.js dashboard in development mode (hot reload). */
+  dev: z.boolean().default(false),
+});
+
+export const demoConfigSchema = z.strictObject({
+  seed: z.number().int().default(42),
+  /** Days of history generated before going live. */
+  backfill_days: z.number().int().min(0).max(90).default(14),
+  /** Live events per minute after the backfill (0 stops after the backfill). */
+  live_events_per_minute: z.number().min(0).max(60_000).default(120),
+});
+
+export const configSchema = z.strictObject({
+  /** Where embedded mode keeps its data (ClickHouse parts, keys, spool). */
+  data_dir: z.string().min(1).default("./.prodtrail/data"),
+  log_level: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+  clickhouse: clickhouseConfigSchema.default(clickhouseConfigSchema.parse({})),
+  kafka: kafkaConfigSchema.default(kafkaConfigSchema.parse({})),
+  server: serverConfigSchema.default(serverConfigSchema.parse({})),
+  demo: demoConfigSchema.default(demoConfigSchema.parse({})),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ClickHouseConfig = Config["clickhouse"];
+export type KafkaConfig = Config["kafka"];

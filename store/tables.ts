@@ -1,0 +1,25 @@
+/**
+ * Every table prodtrail owns. SQL never takes an identifier from input: it
+ * takes one of these, qualified with the configured database name (which the
+ * config schema restricts to a plain identifier).
+ */
+export const TABLE_NAMES = [
+  "events",
+  "events_daily",
+  "code_blobs",
+  "drift",
+  "findings",
+  "dead_letters",
+  "schema_migrations",
+] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+export type Tables = Readonly<Record<TableName, string>>;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function qualifyTables(database: string): Tables {
+  if (!IDENTIFIER.test(database)) throw new Error(`database name ${JSON.stringify(database)} is not a plain identifier`);
+  const entries = TABLE_NAMES.map((name) => [name, `${database}.${name}`] as const);
+  return Object.freeze(Object.fromEntries(entries) as Record<TableName, string>);
+}
