@@ -27,9 +27,16 @@ export const COMMANDS = {
     summary: "run the demo fleet simulator against a prodtrail gateway",
     run: async (argv) => (await import("./demo")).runDemoCommand(argv),
   },
+  keys: {
+    summary: "create, list and revoke per-collector API keys",
+    run: async (argv) => (await import("./keys")).runKeysCommand(argv),
+  },
   ingest: { summary: "Kafka → ClickHouse ingest worker (scale mode)", run: notYet("ingest") },
   collect: { summary: "run collectors on a server (or once over a file with --stdout)", run: notYet("collect") },
-  emit: { summary: "emit an event from CI, e.g. 'emit deploy'", run: notYet("emit") },
+  emit: {
+    summary: "record an event from CI: 'emit deploy --repo R --commit C --env E --hosts H'",
+    run: async (argv) => (await import("./emit")).runEmitCommand(argv),
+  },
   timeline: { summary: "print the postmortem timeline of a window", run: notYet("timeline") },
   verify: { summary: "verify signatures and sequence gaps of stored events", run: notYet("verify") },
   drift: { summary: "list direct production edits and their state", run: notYet("drift") },

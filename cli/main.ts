@@ -2,6 +2,7 @@ import { ConfigError } from "../config/load";
 import { StoreError } from "../store/errors";
 import { COMMANDS, type CommandName } from "./commands";
 import { UsageError } from "./usage";
+import { ApiKeyNotFoundError } from "../ingest/auth/api-keys";
 
 const USAGE = `prodtrail — who touched production, when, through what; and which direct edits never reached the codebase
 
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`prodtrail ${name}: ${error.message}\n\n${error.usage}`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof StoreError) {
+    if (error instanceof ConfigError || error instanceof StoreError || error instanceof ApiKeyNotFoundError) {
       console.error(`prodtrail ${name}: ${error.message}`);
       return 1;
     }

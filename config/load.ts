@@ -20,7 +20,7 @@ export class ConfigError extends Error {
 export interface LoadOptions {
   /** Explicit path (--config); else PRODTRAIL_CONFIG; else ./prodtrail.yaml if present. */
   path?: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { collectConfigSchema } from "./collect";
 
 /**
  * prodtrail.yaml, one schema for every process. Unknown keys are errors that
@@ -55,6 +56,7 @@ export const configSchema = z.strictObject({
   kafka: kafkaConfigSchema.default(kafkaConfigSchema.parse({})),
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
   demo: demoConfigSchema.default(demoConfigSchema.parse({})),
+  collect: collectConfigSchema.default(collectConfigSchema.parse({})),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,17 +1,14 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
 import { commitSchema, digestSchema, fileEntrySchema, nonEmpty, str } from "./fields";
-import { envelopeShape } from "./envelope";
+import { envelopeSchema } from "./envelope";
 import { FILE_OPS, PACKAGE_OPS, type Category, type EventType } from "./vocab";
 
 /** One member of the union: the envelope, its type and category, and its own fields. */
 function member<T extends EventType, C extends Category, S extends z.ZodRawShape>(type: T, category: C, shape: S) {
-  return z.strictObject({
-    ...envelopeShape,
-    type: z.literal(type),
-    category: z.literal(category).default(category),
-    ...shape,
-  });
+  // extend() (not an object spread) so a type's own field replaces the
+  // envelope's optional one in the inferred types too, e.g. a required `resource`.
+  return envelopeSchema.extend({ type: z.literal(type), category: z.literal(category).default(category) }).extend(shape);
 }
 
 const changeFileShape = {

@@ -11,6 +11,8 @@ export const TABLE_NAMES = [
   "findings",
   "dead_letters",
   "schema_migrations",
+  "api_keys",
+  "collector_keys",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

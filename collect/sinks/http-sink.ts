@@ -1,0 +1,177 @@
+import { z } from "zod";
+import { BATCH_LIMITS, type AuditEvent, type FieldIssue, type RejectedEvent } from "../../schemas";
+import type { Sink } from "../sink";
+
+export interface HttpSinkOptions {
+  /** Base URL of a `prodtrail serve` gateway, e.g. http://prodtrail.internal:3000 */
+  url: string;
+  /** Per-collector API key; sent as `Authorization: Bearer <key>`. */
+  apiKey?: string;
+  /** One request's deadline; a timeout is retriable. Default 30 s. */
+  timeoutMs?: number;
+}
+
+/** The gateway did not confirm the events. `retriable` false: resending the same request cannot succeed. */
+export class HttpSinkError extends Error {
+  override readonly name: string = "HttpSinkError";
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly events: number,
+    readonly retriable: boolean,
+    /** HTTP status, absent when no response arrived (connection refused, timeout). */
+    readonly status: number | undefined,
+    /** From Retry-After on 429/503, when the gateway asked for a pause. */
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** 400: the gateway refused the batch (all or nothing) and said which events are wrong and why. */
+export class HttpSinkRejectedError extends HttpSinkError {
+  override readonly name = "HttpSinkRejectedError";
+  constructor(
+    url: string,
+    events: number,
+    /** Indexes are positions in the `publish` call's array. */
+    readonly rejected: RejectedEvent[],
+    /** Problems with the request as a whole (e.g. not an object). */
+    readonly issues: FieldIssue[],
+  ) {
+    const first = rejected[0]?.issues[0] ?? issues[0];
+    super(
+      `gateway ${url} rejected the batch: ${rejected.length} invalid event(s)` +
+        (first ? `, first: ${first.field}: ${first.message}` : "") +
+        " (resending cannot help: fix the collector or its source)",
+      url,
+      events,
+      false,
+      400,
+    );
+  }
+}
+
+const issueSchema = z.object({ field: z.string(), message: z.string() });
+/** The gateway's 400 body (schemas/batch.ts BatchParseResult when not ok); unknown extra keys ignored. */
+const rejectionBodySchema = z.object({
+  rejected: z
+    .array(z.object({ index: z.number().int().min(0), event_id: z.string().optional(), issues: z.array(issueSchema) }))
+    .default([]),
+  issues: z.array(issueSchema).default([]),
+});
+
+/**
+ * Embedded mode's sink: POST `{ "events": [...] }` to `<url>/api/v1/events`.
+ * Only a 2xx means durable (the gateway answers after its store write, or
+ * after Kafka acknowledged in scale mode). A publish larger than one request
+ * allows (BATCH_LIMITS) is sent as several requests in order; it resolves
+ * once all are confirmed and rejects on the first that is not (the spool
+ * then resends all of it; the store deduplicates by event_id).
+ */
+export class HttpSink implements Sink {
+  readonly name = "http";
+  private readonly endpoint: string;
+  private closed = false;
+
+  constructor(private readonly opts: HttpSinkOptions) {
+    this.endpoint = new URL("api/v1/events", opts.url.endsWith("/") ? opts.url : `${opts.url}/`).toString();
+  }
+
+  async publish(events: readonly AuditEvent[]): Promise<void> {
+    if (this.closed) throw new HttpSinkError("http sink is closed", this.endpoint, events.length, false, undefined);
+    for (const { start, body, count } of requestBodies(events)) await this.post(body, start, count);
+  }
+
+  private async post(body: string, start: number, count: number): Promise<void> {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (this.opts.apiKey) headers.authorization = `Bearer ${this.opts.apiKey}`;
+    let res: Response;
+    try {
+      res = await fetch(this.endpoint, {
+        method: "POST",
+        headers,
+        body,
+        // A gateway that redirects a POST is misconfigured (http→https?); say so instead of following.
+        redirect: "error",
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+      });
+    } catch (err) {
+      const detail = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ""}` : String(err);
+      throw new HttpSinkError(`gateway ${this.endpoint} unreachable: ${detail} (will be resent)`, this.endpoint, count, true, undefined, undefined, {
+        cause: err,
+      });
+    }
+    const text = await res.text().catch(() => "");
+    if (res.ok) return;
+    if (res.status === 400) {
+      const parsed = rejectionBodySchema.safeParse(safeJson(text));
+      const rejected = parsed.success ? parsed.data.rejected.map((r) => ({ ...r, index: r.index + start })) : [];
+      const issues = parsed.success ? parsed.data.issues : [{ field: "(response)", message: text.slice(0, 500) }];
+      throw new HttpSinkRejectedError(this.endpoint, count, rejected, issues);
+    }
+    // 408/429 and 5xx are the gateway's or its store's trouble: try again later.
+    const retriable = res.status >= 500 || res.status === 408 || res.status === 429;
+    const hint =
+      res.status === 401 || res.status === 403
+        ? " (check the collector's API key: missing, wrong or revoked)"
+        : res.status === 404
+          ? " (is the URL a prodtrail gateway?)"
+          : retriable
+            ? " (will be resent)"
+            : "";
+    throw new HttpSinkError(
+      `gateway ${this.endpoint} answered ${res.status}: ${text.slice(0, 300)}${hint}`,
+      this.endpoint,
+      count,
+      retriable,
+      res.status,
+      retryAfterMs(res.headers.get("retry-after")),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfterMs(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Cut in order into bodies within the gateway's per-request limits (event count and bytes). */
+export function* requestBodies(
+  events: readonly AuditEvent[],
+  limits: { maxEvents: number; maxBodyBytes: number } = BATCH_LIMITS,
+): Generator<{ start: number; count: number; body: string }> {
+  const envelope = '{"events":[]}'.length;
+  let start = 0;
+  let parts: string[] = [];
+  let bytes = envelope;
+  for (let i = 0; i < events.length; i++) {
+    const json = JSON.stringify(events[i]);
+    const size = Buffer.byteLength(json) + 1;
+    if (parts.length > 0 && (parts.length >= limits.maxEvents || bytes + size > limits.maxBodyBytes)) {
+      yield { start, count: parts.length, body: `{"events":[${parts.join(",")}]}` };
+      start = i;
+      parts = [];
+      bytes = envelope;
+    }
+    parts.push(json);
+    bytes += size;
+  }
+  if (parts.length > 0) yield { start, count: parts.length, body: `{"events":[${parts.join(",")}]}` };
+}

@@ -1,0 +1,86 @@
+import { canonicalJson, type AuditEvent } from "../../schemas";
+import { createReliableProducer, KafkaTransportError, type KafkaConnection, type OutgoingMessage, type ReliableProducer } from "../../ingest/kafka";
+import { EVENT_HEADERS, TOPICS } from "../../ingest/topics";
+import type { Sink } from "../sink";
+
+export interface KafkaSinkOptions {
+  connection: KafkaConnection;
+  /** Defaults to prodtrail.events.v1; tests pass a random topic. */
+  topic?: string;
+  /** Header value for events that carry no collector_id of their own (e.g. the gateway's). */
+  collectorId?: string;
+  /** A publish not acknowledged within this rejects (retriable) and the spool resends later. Default 30 s. */
+  sendTimeoutMs?: number;
+}
+
+/** A publish that Kafka did not acknowledge. `retriable` false: resending the same events cannot succeed. */
+export class KafkaSinkError extends Error {
+  override readonly name = "KafkaSinkError";
+  constructor(
+    message: string,
+    readonly topic: string,
+    readonly events: number,
+    readonly retriable: boolean,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Scale mode's sink: every event becomes one message of prodtrail.events.v1.
+ *  - key = host: one host's events land on one partition, so the ingest
+ *    side sees each host's stream in the order the collector sent it;
+ *  - value = canonical JSON, the bytes the collector hashed and signed;
+ *  - headers schema_version and collector_id, readable without parsing the value.
+ * `publish` resolves once the whole batch is acknowledged by all in-sync
+ * replicas (acks=-1, see ingest/kafka/producer.ts for idempotence, in-flight
+ * limit and compression).
+ */
+export class KafkaSink implements Sink {
+  readonly name = "kafka";
+  private readonly topic: string;
+  private readonly producer: ReliableProducer;
+
+  constructor(private readonly opts: KafkaSinkOptions) {
+    this.topic = opts.topic ?? TOPICS.events;
+    this.producer = createReliableProducer(opts.connection, { sendTimeoutMs: opts.sendTimeoutMs ?? 30_000 });
+  }
+
+  async publish(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const messages = events.map((e) => this.toMessage(e));
+    try {
+      await this.producer.send(this.topic, messages);
+    } catch (err) {
+      const retriable = err instanceof KafkaTransportError ? err.retriable : true;
+      const code = err instanceof KafkaTransportError ? err.code : undefined;
+      throw new KafkaSinkError(
+        `${events.length} event(s) not acknowledged by Kafka topic ${this.topic}: ${err instanceof Error ? err.message : String(err)}` +
+          (retriable ? " (will be resent)" : " (resending cannot help)"),
+        this.topic,
+        events.length,
+        retriable,
+        code,
+        { cause: err },
+      );
+    }
+  }
+
+  toMessage(event: AuditEvent): OutgoingMessage {
+    const collectorId = event.collector_id ?? this.opts.collectorId;
+    return {
+      key: event.host,
+      value: canonicalJson(event),
+      headers: {
+        [EVENT_HEADERS.schemaVersion]: String(event.schema_version),
+        ...(collectorId !== undefined ? { [EVENT_HEADERS.collectorId]: collectorId } : {}),
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.producer.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { open, readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { SpoolCorruptError } from "./errors";
+import { fsyncDir } from "./segment-files";
+
+/**
+ * The ack cursor: the sequence number of the first record not yet
+ * acknowledged by the sink. Replaced atomically (write temp, fsync, rename,
+ * fsync dir), so after a crash it holds either the old or the new value,
+ * never a torn one.
+ */
+const CURSOR_FILE = "cursor.json";
+const CursorSchema = z.object({ version: z.literal(1), next_seq: z.number().int().nonnegative() });
+
+export function cursorPath(dir: string): string {
+  return join(dir, CURSOR_FILE);
+}
+
+/** null when the spool has never acknowledged anything. */
+export async function readCursor(dir: string): Promise<number | null> {
+  const file = cursorPath(dir);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if (err instanceof Error && "code" in err && err.code === "ENOENT") return null;
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SpoolCorruptError(file, 0, "ack cursor is not JSON");
+  }
+  const parsed = CursorSchema.safeParse(json);
+  if (!parsed.success) throw new SpoolCorruptError(file, 0, `ack cursor invalid: ${parsed.error.message}`);
+  return parsed.data.next_seq;
+}
+
+export async function writeCursor(dir: string, nextSeq: number): Promise<void> {
+  const file = cursorPath(dir);
+  const tmp = `${file}.tmp`;
+  const fh = await open(tmp, "w");
+  try {
+    await fh.writeFile(JSON.stringify({ version: 1, next_seq: nextSeq }));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+  await fsyncDir(dir);
+}

@@ -1,0 +1,71 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+
+/**
+ * The `collect:` section: what a server's collector reads and where it ships.
+ * Every source is off unless configured, so a collector never reads a file
+ * nobody asked it to read.
+ */
+const paths = z.array(z.string().min(1)).min(1);
+
+export const collectConfigSchema = z.strictObject({
+  /** Names this collector's signed event stream; default: the host name. */
+  collector_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: "letters, digits, '.', '_', '-' (max 128)" }).default(hostname()),
+  env: z.string().min(1).max(64).default("prod"),
+  host: z.string().min(1).max(255).default(hostname()),
+  service: z.string().max(256).optional(),
+  /** Keys, offsets, baselines and the spool; default `<data_dir>/collector`. */
+  state_dir: z.string().optional(),
+  sink: z
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("kafka") }),
+      z.strictObject({
+        kind: z.literal("http"),
+        url: z.url({ message: "must be the gateway's base URL, e.g. http://prodtrail:3000" }),
+        /** ptk_… token from `prodtrail keys create`. */
+        api_key: z.string().optional(),
+      }),
+    ])
+    .default({ kind: "http", url: "http://127.0.0.1:3000" }),
+  spool: z
+    .strictObject({
+      /** Disk the spool may use before the collector stops reading sources (it never drops). */
+      max_bytes: z.number().int().positive().default(1024 * 1024 * 1024),
+      fsync: z.enum(["always", "interval", "never"]).default("interval"),
+      fsync_interval_ms: z.number().int().positive().default(200),
+    })
+    .default({ max_bytes: 1024 * 1024 * 1024, fsync: "interval", fsync_interval_ms: 200 }),
+  sources: z
+    .strictObject({
+      auth: z.strictObject({ paths }).optional(),
+      auditd: z.strictObject({ paths }).optional(),
+      packages: z.strictObject({ dpkg_log: z.string().default("/var/log/dpkg.log"), apt_history: z.string().default("/var/log/apt/history.log") }).optional(),
+      vault: z.strictObject({ paths, break_glass_paths: z.array(z.string()).default([]) }).optional(),
+      files: z
+        .strictObject({
+          roots: paths,
+          include: z.array(z.string()).default(["**"]),
+          exclude: z.array(z.string()).default(["**/*.swp", "**/*~", "**/.git/**"]),
+          rescan_interval_s: z.number().int().positive().default(300),
+        })
+        .optional(),
+      k8s: z.strictObject({ listen_host: z.string().default("127.0.0.1"), listen_port: z.number().int().min(1).max(65535).default(8443) }).optional(),
+      git: z
+        .strictObject({
+          repos: z
+            .array(
+              z.strictObject({
+                name: z.string().min(1).max(256),
+                path: z.string().min(1),
+                branches: z.array(z.string().min(1)).default(["main"]),
+              }),
+            )
+            .min(1),
+          fetch_interval_s: z.number().int().positive().default(60),
+        })
+        .optional(),
+    })
+    .default({}),
+});
+
+export type CollectConfig = z.output<typeof collectConfigSchema>;

@@ -1,0 +1,51 @@
+import type { Logger } from "pino";
+import type { Config } from "../config/schema";
+import type { Store } from "../store/open";
+import { countEventsQuery } from "../store/events";
+
+export type DemoWhen = "always" | "if-empty" | "off";
+
+export interface RunningDemo {
+  /** Settles when the backfill has been posted (and so answered 200 by the gateway). */
+  backfill: Promise<{ events: number }>;
+  stop(): Promise<void>;
+}
+
+/** --demo-if-empty looks at the whole events table: any real or demo event means "not empty". */
+export async function storeIsEmpty(store: Store): Promise<boolean> {
+  const [row] = await countEventsQuery(store, {});
+  return (row?.events ?? 0) === 0;
+}
+
+/**
+ * Starts the demo fleet in this process, posting through the gateway at
+ * `gatewayUrl` like any collector (never into tables directly). The module
+ * is imported only when a demo runs, so serve without it loads none of it.
+ */
+export async function startDemoFleet(options: { gatewayUrl: string; config: Config["demo"]; log: Logger }): Promise<RunningDemo> {
+  const { startDemo } = await import("../demo/run");
+  const abort = new AbortController();
+  const log = options.log;
+  const demo = startDemo({
+    gatewayUrl: options.gatewayUrl,
+    seed: options.config.seed,
+    backfillDays: options.config.backfill_days,
+    liveEventsPerMinute: options.config.live_events_per_minute,
+    log,
+    signal: abort.signal,
+  });
+  const started = performance.now();
+  demo.backfill.then(
+    ({ events }) => log.info({ events, ms: Math.round(performance.now() - started) }, "demo: backfill posted"),
+    (error: unknown) => {
+      if (!abort.signal.aborted) log.error({ err: error }, "demo: backfill failed");
+    },
+  );
+  return {
+    backfill: demo.backfill,
+    async stop() {
+      abort.abort();
+      await demo.stop();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { createServer, type Server } from "node:http";
+import type { Logger } from "pino";
+import type { Sink } from "../collect/sink";
+import type { Config } from "../config/schema";
+import { migrate } from "../store/migrate";
+import { openStore, type Store } from "../store/open";
+import { createEventsHandler } from "../ingest/gateway/handler";
+import { createHealthHandler } from "../ingest/gateway/health";
+import { StoreSink } from "../ingest/gateway/store-sink";
+import { createCountsHandler } from "./counts-route";
+import { startDemoFleet, storeIsEmpty, type DemoWhen, type RunningDemo } from "./demo-runner";
+import { publishStore } from "./global-store";
+import { startDashboard, type DashboardApp } from "./next-app";
+import { createRequestListener } from "./router";
+import { runShutdown, stopAccepting } from "./shutdown";
+import { prodtrailVersion } from "./version";
+
+export interface ServeOptions {
+  config: Config;
+  log: Logger;
+  /** Next in development mode (Turbopack, compile on request) instead of a production build. */
+  dev?: boolean;
+  /** false: API only, no Next (gateway tests). Default true. */
+  dashboard?: boolean;
+  demo?: DemoWhen;
+  /** An already open and migrated store (tests); otherwise opened from config and migrated here. */
+  store?: Store;
+  /** Replaces the StoreSink (tests plant a failing sink). */
+  sink?: Sink;
+  maxBodyBytes?: number;
+  onBuildStart?: (reason: string) => void;
+  /** Hard deadline for graceful shutdown. */
+  shutdownDeadlineMs?: number;
+}
+
+export interface RunningServe {
+  url: string;
+  host: string;
+  port: number;
+  store: Store;
+  dashboard: DashboardApp["mode"] | "off";
+  demo: boolean;
+  /** The demo's backfill, when a demo runs (tests wait on it). */
+  demoBackfill?: Promise<{ events: number }>;
+  /** Why the demo fleet asked for did not start. */
+  demoError?: string;
+  /** Graceful shutdown; resolves false if the hard deadline cut it short. */
+  close(): Promise<boolean>;
+}
+
+/** Host as a URL authority: IPv6 in brackets, wildcard binds reached on loopback. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/**
+ * `prodtrail serve` (embedded mode): store, HTTP gateway and dashboard in
+ * one process, because the embedded engine lets only one process open its
+ * data directory. Order: store → migrate → dashboard build/prepare → listen
+ * → demo; shutdown runs the other way round.
+ */
+export async function startServe(options: ServeOptions): Promise<RunningServe> {
+  const { config, log } = options;
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir }));
+  let dashboard: DashboardApp | undefined;
+  try {
+    if (ownsStore) {
+      const migrated = await migrate(store);
+      log.info({ applied: migrated.applied.length, already: migrated.alreadyApplied, database: store.database }, "store migrated");
+    }
+    publishStore(store);
+    if (options.dashboard !== false) {
+      dashboard = await startDashboard({
+        dev: options.dev ?? config.server.dev,
+        log,
+        hostname: config.server.host,
+        port: config.server.port,
+        ...(options.onBuildStart ? { onBuildStart: options.onBuildStart } : {}),
+      });
+    }
+  } catch (error) {
+    publishStore(undefined);
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  const sink = options.sink ?? new StoreSink(store);
+  const listener = createRequestListener(
+    {
+      api: {
+        "/api/v1/events": createEventsHandler({ sink, log: log.child({ component: "gateway" }), ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) }),
+        "/api/v1/counts": createCountsHandler(store),
+        "/api/health": createHealthHandler({ store, mode: "embedded", version: prodtrailVersion() }),
+      },
+      ...(dashboard ? { fallback: dashboard.handle } : {}),
+    },
+    log.child({ component: "http" }),
+  );
+  const server = createServer(listener);
+  // Bound to config.server.host, 127.0.0.1 by default: POST /api/v1/events
+  // takes events from anyone who can reach it until collector API keys exist
+  // (issue 3 adds them), so nothing off-host may reach it unless asked for.
+  let port: number;
+  try {
+    port = await listen(server, config.server.host, config.server.port);
+  } catch (error) {
+    publishStore(undefined);
+    await dashboard?.close();
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  const url = `http://${urlHost(config.server.host)}:${port}`;
+  log.info({ url, dashboard: dashboard?.mode ?? "off", store: store.mode, data: store.dataPath }, "listening");
+
+  // A demo that cannot start leaves a working server: the user still gets
+  // the gateway and the dashboard, and is told why there is no demo data.
+  let demo: RunningDemo | undefined;
+  let demoError: string | undefined;
+  const demoWhen = options.demo ?? "off";
+  try {
+    if (demoWhen === "always" || (demoWhen === "if-empty" && (await storeIsEmpty(store)))) {
+      demo = await startDemoFleet({ gatewayUrl: url, config: config.demo, log: log.child({ component: "demo" }) });
+    }
+  } catch (error) {
+    demoError = error instanceof Error ? error.message : String(error);
+    log.error({ err: error }, "demo: could not start the demo fleet; serving without it");
+  }
+
+  let closing: Promise<boolean> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      let drained: Promise<void> = Promise.resolve();
+      return runShutdown(
+        [
+          { name: "stop accepting connections", run: async () => void (drained = stopAccepting(server).drained) },
+          ...(demo ? [{ name: "stop the demo fleet", run: () => demo.stop() }] : []),
+          { name: "finish in-flight requests", run: () => drained },
+          ...(dashboard ? [{ name: "close the dashboard (Next)", run: () => dashboard.close() }] : []),
+          {
+            name: "close the store",
+            run: async () => {
+              publishStore(undefined);
+              if (ownsStore) await store.close();
+            },
+          },
+        ],
+        log,
+        options.shutdownDeadlineMs ?? 10_000,
+      );
+    })();
+    return closing;
+  };
+  return {
+    url,
+    host: config.server.host,
+    port,
+    store,
+    dashboard: dashboard?.mode ?? "off",
+    demo: demo !== undefined,
+    ...(demo ? { demoBackfill: demo.backfill } : {}),
+    ...(demoError ? { demoError } : {}),
+    close,
+  };
+}
+
+export class ListenError extends Error {
+  constructor(host: string, port: number, cause: unknown) {
+    const code = cause instanceof Error && "code" in cause ? String(cause.code) : "";
+    const hint = code === "EADDRINUSE" ? ` — port ${port} is taken; stop the other process or pass --port` : "";
+    super(`cannot listen on ${host}:${port}: ${cause instanceof Error ? cause.message : String(cause)}${hint}`, { cause });
+    this.name = "ListenError";
+  }
+}
+
+/** Resolves with the bound port (the real one when asked for port 0). */
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: unknown) => reject(new ListenError(host, port, error));
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      const address = server.address();
+      if (address === null || typeof address === "string") reject(new ListenError(host, port, "not a TCP address"));
+      else resolve(address.port);
+    });
+  });
+}
