@@ -6,6 +6,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends git wget ca-cer
 COPY package.json package-lock.json ./
 RUN npm ci --include=dev
 COPY . .
-RUN node bin/prodtrail build-dashboard 2>/dev/null || true
+RUN node node_modules/next/dist/bin/next build dashboard
 ENTRYPOINT ["node", "bin/prodtrail"]
 CMD ["serve"]

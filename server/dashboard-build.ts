@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { DASHBOARD_DIR, REPO_ROOT } from "./version";
@@ -18,10 +18,17 @@ import { DASHBOARD_DIR, REPO_ROOT } from "./version";
  * builds when dashboard/.next/BUILD_ID is missing or older than any source
  * the bundle includes, then runs production. `--dev` skips this.
  */
-const SOURCE_DIRS = [DASHBOARD_DIR, join(REPO_ROOT, "store"), join(REPO_ROOT, "schemas")];
-const SOURCE_FILES = [join(REPO_ROOT, "server", "global-store.ts"), join(REPO_ROOT, "package-lock.json")];
-// next-env.d.ts is rewritten by Next itself on every dev start and build.
-const SKIP = new Set([".next", "node_modules", "migrations", "next-env.d.ts", "tsconfig.tsbuildinfo"]);
+// The dashboard bundles modules from all over the repository (store, schemas,
+// drift, lib, ingest/auth…), so every source folder counts; walking the
+// repository's few hundred source files takes milliseconds.
+const SOURCE_DIRS = [REPO_ROOT];
+const SOURCE_FILES = [join(REPO_ROOT, "package-lock.json")];
+// next-env.d.ts is rewritten by Next itself on every dev start and build;
+// the others are data, outputs or not bundled.
+const SKIP = new Set([
+  ".next", "node_modules", ".git", ".prodtrail", ".ci", "migrations", "test-artifacts", "docs", "bench", "examples",
+  "testdata", "next-env.d.ts", "tsconfig.tsbuildinfo",
+]);
 
 export const BUILD_ID_PATH = join(DASHBOARD_DIR, ".next", "BUILD_ID");
 
@@ -31,7 +38,7 @@ function newestMtime(dir: string): number {
     if (SKIP.has(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (!entry.name.endsWith(".test.ts") && !entry.name.endsWith(".md")) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|tsx|css)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -84,4 +91,50 @@ export function buildDashboard(): Promise<number> {
         );
     });
   });
+}
+
+const LOCK_DIR = join(DASHBOARD_DIR, ".next-build.lock");
+/** A build takes 5–20 s here; a lock older than this belongs to a build that died. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+function lockIsStale(): boolean {
+  try {
+    const owner = Number(readFileSync(join(LOCK_DIR, "pid"), "utf8"));
+    if (Date.now() - statSync(LOCK_DIR).mtimeMs > STALE_LOCK_MS) return true;
+    process.kill(owner, 0);
+    return false;
+  } catch (error) {
+    // ESRCH: the owner is gone. ENOENT: the lock vanished (or has no pid yet: young, not stale).
+    const code = error instanceof Error ? Reflect.get(error, "code") : undefined;
+    return code === "ESRCH";
+  }
+}
+
+/**
+ * Builds the dashboard when it is missing or stale, at most one build at a
+ * time across processes (several test files, or `npm start` beside a test
+ * run, would otherwise write dashboard/.next at once and corrupt it). A
+ * process that finds a build under way waits for it and re-checks.
+ */
+export async function ensureDashboardBuilt(onBuildStart?: (reason: string) => void): Promise<number | undefined> {
+  for (;;) {
+    const state = dashboardBuildState();
+    if (!state.needed) return undefined;
+    try {
+      mkdirSync(LOCK_DIR);
+    } catch {
+      if (lockIsStale()) rmSync(LOCK_DIR, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      writeFileSync(join(LOCK_DIR, "pid"), String(process.pid));
+      const again = dashboardBuildState();
+      if (!again.needed) return undefined;
+      onBuildStart?.(again.reason);
+      return await buildDashboard();
+    } finally {
+      rmSync(LOCK_DIR, { recursive: true, force: true });
+    }
+  }
 }

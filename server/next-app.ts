@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { buildDashboard, dashboardBuildState } from "./dashboard-build";
+import { ensureDashboardBuilt } from "./dashboard-build";
 import { DASHBOARD_DIR } from "./version";
 
 export interface DashboardApp {
@@ -23,13 +23,11 @@ export async function startDashboard(options: {
 }): Promise<DashboardApp> {
   const { dev, log } = options;
   if (!dev) {
-    const state = dashboardBuildState();
-    if (state.needed) {
-      options.onBuildStart?.(state.reason);
-      log.info({ reason: state.reason }, "building the dashboard");
-      const ms = await buildDashboard();
-      log.info({ ms: Math.round(ms) }, "dashboard built");
-    }
+    const ms = await ensureDashboardBuilt((reason) => {
+      options.onBuildStart?.(reason);
+      log.info({ reason }, "building the dashboard");
+    });
+    if (ms !== undefined) log.info({ ms: Math.round(ms) }, "dashboard built");
   }
   // Next reads NODE_ENV to pick React's production or development build; a
   // mismatch (vitest sets "test") makes it warn and serve the wrong React.

@@ -1,0 +1,1 @@
+export { AuthParser, type AuthParserOptions } from "./parser";

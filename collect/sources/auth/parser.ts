@@ -1,0 +1,199 @@
+import { isIP } from "node:net";
+import { deriveEventId, type AuditEvent } from "../../../schemas";
+import { buildEvent, ParserStats, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { sudoBody, suBody, who, type Who } from "./privilege";
+import { BoundedMap, newSessionMap, sessionIdFor } from "./sessions";
+import { classifySshd, type SshdMessage } from "./sshd-messages";
+import { classifySu, classifySudo } from "./sudo-su-messages";
+import { parseSyslogLine, type SyslogRecord } from "./syslog-line";
+import { toIso } from "./time";
+
+export interface AuthParserOptions {
+  /** Accounts that are automation, not people (`deploy`, `ansible`): actor_kind service. */
+  serviceAccounts?: readonly string[];
+}
+
+/** rsyslog's `$RepeatedMsgReduction` can fold thousands of lines; cap one fold so a corrupt count cannot allocate without bound. */
+const MAX_REPEAT = 10_000;
+const REPEATED = /^message repeated (\d{1,9}) times: \[ ?(.*)\]\s*$/s;
+const SSHD = new Set(["sshd", "sshd-session", "sshd-auth"]);
+
+interface Line {
+  rec: SyslogRecord;
+  key: string;
+  index: number;
+  raw: string;
+}
+
+interface PendingInvalid {
+  line: Line;
+  user: string;
+  ip: string;
+}
+
+/**
+ * /var/log/auth.log, /var/log/secure and `journalctl -o json` → access.login,
+ * access.login_failed, access.logout, access.privilege. Event ids derive from
+ * (collector, "auth", journald cursor or file:offset, repeat index).
+ */
+export class AuthParser implements SourceParser {
+  readonly source = "auth";
+  readonly stats = new ParserStats();
+  private readonly sessions = newSessionMap();
+  private readonly pendingInvalid = new BoundedMap<PendingInvalid>(4096);
+  private readonly suSeen = new BoundedMap<true>(1024);
+  private readonly serviceAccounts: ReadonlySet<string>;
+
+  constructor(
+    private readonly ctx: SourceContext,
+    options: AuthParserOptions = {},
+  ) {
+    this.serviceAccounts = new Set(options.serviceAccounts ?? []);
+  }
+
+  push(raw: string, position: SourcePosition): AuditEvent[] {
+    this.stats.lines += 1;
+    const parsed = parseSyslogLine(raw, this.ctx.now(), this.ctx.timeZone);
+    if (!parsed.ok) {
+      this.stats.unparsedLine(raw, parsed.reason);
+      return [];
+    }
+    const rec = parsed.record;
+    const key = rec.cursor ?? `${position.file}:${position.offset}`;
+    const repeated = REPEATED.exec(rec.message);
+    const count = repeated ? Math.min(Number(repeated[1]), MAX_REPEAT) : 1;
+    const message = repeated ? (repeated[2] ?? "") : rec.message;
+    const out: AuditEvent[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const events = this.handle({ rec: { ...rec, message }, key, index, raw });
+      if (events.length === 0) break; // a repeated noise line is noise every time
+      out.push(...events);
+    }
+    if (out.length === 0) this.stats.ignored += 1;
+    return out;
+  }
+
+  flush(): AuditEvent[] {
+    return this.pendingInvalid.drain().flatMap((p) => this.invalidUserEvent(p));
+  }
+
+  private handle(line: Line): AuditEvent[] {
+    const { program, message } = line.rec;
+    if (SSHD.has(program)) {
+      const m = classifySshd(message);
+      return m ? this.sshd(line, m) : [];
+    }
+    if (program === "sudo") {
+      const m = classifySudo(message);
+      return m ? this.emit(line, sudoBody(m, this.who(m.user, 1))) : [];
+    }
+    if (program === "su") {
+      const m = classifySu(message);
+      if (!m) return [];
+      // One su logs up to three lines (`Successful su`, `(to root)`, pam session opened): one event per su process.
+      const seenKey = `${line.rec.pid ?? line.key}:${m.ok}`;
+      if (line.rec.pid !== undefined && this.suSeen.get(seenKey)) return [];
+      if (line.rec.pid !== undefined) this.suSeen.set(seenKey, true);
+      return this.emit(line, suBody(m, this.who(m.by, 1)));
+    }
+    return [];
+  }
+
+  private sshd(line: Line, m: SshdMessage): AuditEvent[] {
+    const pid = line.rec.pid ?? line.key;
+    switch (m.kind) {
+      case "accepted": {
+        const sessionId = sessionIdFor(pid, line.rec.timeMs);
+        this.sessions.set(pid, { user: m.user, startMs: line.rec.timeMs, sessionId, closed: false });
+        return this.emit(line, {
+          type: "access.login",
+          ...this.who(m.user, 1),
+          channel: "ssh",
+          session_id: sessionId,
+          outcome: "success",
+          ...this.remote(m.ip),
+          labels: { method: m.method, ...(m.key ? { key: m.key } : {}) },
+        });
+      }
+      case "failed":
+        this.pendingInvalid.delete(pid);
+        // The name was claimed, not proven: 0.5, and an unknown kind when the account does not exist.
+        return this.emit(line, {
+          type: "access.login_failed",
+          ...this.who(m.user, 0.5),
+          ...(m.invalid ? { actor_kind: "unknown" as const } : {}),
+          channel: "ssh",
+          outcome: "failure",
+          reason: m.invalid ? `failed ${m.method}; invalid user` : `failed ${m.method}`,
+          ...this.remote(m.ip),
+          labels: { method: m.method },
+        });
+      case "invalid-user": {
+        // Held until the connection shows whether password attempts follow (each becomes its own event).
+        const evicted = this.pendingInvalid.set(pid, { line, user: m.user, ip: m.ip });
+        return evicted ? this.invalidUserEvent(evicted) : [];
+      }
+      case "preauth-invalid-close": {
+        const pending = this.pendingInvalid.delete(pid);
+        return pending ? this.invalidUserEvent(pending) : [];
+      }
+      case "session":
+        if (m.service !== "sshd") return [];
+        if (m.opened) {
+          const known = this.sessions.get(pid);
+          if (!known) this.sessions.set(pid, { user: m.user, startMs: line.rec.timeMs, sessionId: sessionIdFor(pid, undefined), closed: false });
+          return [];
+        }
+        return this.logout(line, pid, m.user);
+      case "disconnected-user":
+        return this.logout(line, pid, m.user);
+    }
+  }
+
+  /** sshd logs `Disconnected from user` then pam `session closed`: the first one seen ends the session. */
+  private logout(line: Line, pid: string, user: string): AuditEvent[] {
+    const session = this.sessions.get(pid);
+    if (session?.closed) return [];
+    this.sessions.set(pid, { user, startMs: session?.startMs, sessionId: session?.sessionId ?? sessionIdFor(pid, undefined), closed: true });
+    const start = session?.startMs;
+    return this.emit(line, {
+      type: "access.logout",
+      ...this.who(user, 1),
+      channel: "ssh",
+      session_id: session?.sessionId ?? sessionIdFor(pid, undefined),
+      outcome: "success",
+      duration_s: start === undefined ? undefined : Math.max(0, (line.rec.timeMs - start) / 1000),
+    });
+  }
+
+  private invalidUserEvent(p: PendingInvalid): AuditEvent[] {
+    return this.emit(p.line, {
+      type: "access.login_failed",
+      ...this.who(p.user, 0.5),
+      actor_kind: "unknown",
+      channel: "ssh",
+      outcome: "failure",
+      reason: "invalid user",
+      ...this.remote(p.ip),
+    });
+  }
+
+  private who(user: string, confidence: number): Who {
+    return who(user, confidence, this.serviceAccounts);
+  }
+
+  /** sshd logs a host name instead of an address when UseDNS is on; only addresses fill source_ip. */
+  private remote(address: string): { source_ip?: string } {
+    return isIP(address) ? { source_ip: address } : {};
+  }
+
+  private emit(line: Line, draft: EventBody): AuditEvent[] {
+    const event = buildEvent(
+      this.ctx,
+      this.stats,
+      { ...draft, event_id: deriveEventId(this.ctx.collectorId, "auth", line.key, line.index), occurred_at: toIso(line.rec.timeMs) },
+      line.raw,
+    );
+    return event ? [event] : [];
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Timestamps of log formats: classic syslog (`Nov 22 08:01:02`, no year, no
+ * zone), RFC 3339 (rsyslog high precision), local wall-clock times without an
+ * offset (dpkg.log, apt history.log) and journald microseconds.
+ * All return epoch milliseconds or undefined (never throw, never NaN).
+ */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+const MIN_MS = Date.UTC(2000, 0, 1);
+const MAX_MS = Date.UTC(2100, 0, 1);
+const inRange = (ms: number): number | undefined => (Number.isFinite(ms) && ms >= MIN_MS && ms < MAX_MS ? ms : undefined);
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat | undefined {
+  let f = formatters.get(timeZone);
+  if (f) return f;
+  try {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+  } catch {
+    return undefined;
+  }
+  formatters.set(timeZone, f);
+  return f;
+}
+
+/** The zone's offset from UTC at instant `ms`, in milliseconds. */
+function zoneOffset(ms: number, timeZone: string): number {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return 0;
+  const f = formatter(timeZone);
+  if (!f) return 0;
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(ms))) if (p.type !== "literal") parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+export interface WallClock {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}
+
+/** A wall-clock time in `timeZone` → epoch ms; undefined for impossible dates (Feb 30). */
+export function wallClockToMs(w: WallClock, timeZone = "UTC"): number | undefined {
+  if (w.month < 1 || w.month > 12 || w.day < 1 || w.day > 31 || w.hour > 23 || w.minute > 59 || w.second > 60) return undefined;
+  const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.ms);
+  const check = new Date(guess);
+  if (check.getUTCDate() !== w.day || check.getUTCMonth() !== w.month - 1) return undefined;
+  // Two passes settle the offset across a DST change (the second uses the offset at the corrected instant).
+  let ms = guess - zoneOffset(guess, timeZone);
+  ms = guess - zoneOffset(ms, timeZone);
+  return inRange(ms);
+}
+
+/**
+ * Classic syslog `Nov 22 08:01:02` has no year: take now's year, and if that
+ * puts the line more than a day in the future it was written last year (a
+ * December line read in January). Feb 29 walks back to the last leap year.
+ */
+export function classicSyslogToMs(monthName: string, day: number, hms: [number, number, number], now: Date, timeZone = "UTC"): number | undefined {
+  const month = MONTHS.indexOf(monthName) + 1;
+  if (month === 0) return undefined;
+  const nowMs = now.getTime();
+  let year = now.getUTCFullYear() + 1;
+  for (let back = 0; back < 6; back += 1, year -= 1) {
+    const ms = wallClockToMs({ year, month, day, hour: hms[0], minute: hms[1], second: hms[2], ms: 0 }, timeZone);
+    if (ms !== undefined && ms <= nowMs + 86_400_000) return ms;
+  }
+  return undefined;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** `2026-11-22T08:01:02.123456+00:00` (any fraction length, `Z` or ±hh:mm). */
+export function rfc3339ToMs(text: string): number | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const base = wallClockToMs({ year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), ms: Number((frac ?? "0").padEnd(3, "0").slice(0, 3)) });
+  if (base === undefined || zone === undefined) return undefined;
+  if (zone.toUpperCase() === "Z") return base;
+  const sign = zone.startsWith("-") ? -1 : 1;
+  const digits = zone.slice(1).replace(":", "");
+  const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  return inRange(base - offset);
+}
+
+/** journald `__REALTIME_TIMESTAMP`: microseconds since the epoch, as a decimal string. */
+export function journaldMicrosToMs(micros: string): number | undefined {
+  if (!/^\d{1,20}$/.test(micros)) return undefined;
+  return inRange(Math.floor(Number(micros) / 1000));
+}
+
+/** `2026-11-22 08:01:02` (dpkg.log) or `2026-11-22  08:01:02` (apt history.log), local time. */
+export function localDateTimeToMs(text: string, timeZone = "UTC"): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) {1,2}(\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m;
+  return wallClockToMs({ year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), ms: 0 }, timeZone);
+}
+
+export const toIso = (ms: number): string => new Date(ms).toISOString();

@@ -1,0 +1,1 @@
+export { K8sParser, type K8sParserOptions } from "./parser";

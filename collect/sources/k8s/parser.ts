@@ -1,0 +1,144 @@
+import { isIP } from "node:net";
+import { deriveEventId, type AuditEvent } from "../../../schemas";
+import { boundCommand, redact } from "../../redact";
+import { rfc3339ToMs, toIso } from "../auth/time";
+import { BoundedMap } from "../auth/sessions";
+import { renderArgs } from "../auditd/command";
+import { globMatcher } from "../vault/glob";
+import { buildEvent, ParserStats, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { k8sEventListSchema, k8sEventSchema, type K8sEvent } from "./entry";
+import { decodeUri, queryParams } from "./uri";
+
+export interface K8sParserOptions {
+  /** Users whose writes are automation, not people (globs, `*` any run of characters). Default `system:*`. */
+  serviceUsers?: readonly string[];
+}
+
+const SESSION_SUBRESOURCES = new Set(["exec", "attach", "portforward"]);
+const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
+/** A retried webhook batch repeats auditIDs; the last 16 384 are remembered. */
+const SEEN = 16_384;
+
+/**
+ * Kubernetes audit Events (log backend lines or webhook EventList bodies) →
+ * access.exec for exec/attach/portforward, change.k8s for writes by people.
+ * Only `ResponseComplete` counts (a request also logs RequestReceived and,
+ * for long-running exec, ResponseStarted); duplicates by auditID are dropped.
+ */
+export class K8sParser implements SourceParser {
+  readonly source = "k8s";
+  readonly stats = new ParserStats();
+  private readonly seen = new BoundedMap<true>(SEEN);
+  private readonly isService: (user: string) => boolean;
+
+  constructor(
+    private readonly ctx: SourceContext,
+    options: K8sParserOptions = {},
+  ) {
+    const globs = (options.serviceUsers ?? ["system:*"]).map((g) => g.replaceAll("*", "**"));
+    this.isService = globMatcher(globs);
+  }
+
+  push(line: string, _position: SourcePosition): AuditEvent[] {
+    this.stats.lines += 1;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      this.stats.unparsedLine(line, "not JSON");
+      return [];
+    }
+    const list = k8sEventListSchema.safeParse(json);
+    const items = list.success ? list.data.items : [json];
+    return items.flatMap((item) => this.item(item, list.success ? JSON.stringify(item) : line));
+  }
+
+  flush(): AuditEvent[] {
+    return [];
+  }
+
+  private item(item: unknown, line: string): AuditEvent[] {
+    const parsed = k8sEventSchema.safeParse(item);
+    if (!parsed.success) {
+      this.stats.unparsedLine(line, `not an audit.k8s.io Event: ${parsed.error.issues[0]?.path.join(".") ?? "?"}`);
+      return [];
+    }
+    const e = parsed.data;
+    if (e.stage !== "ResponseComplete" || this.seen.get(e.auditID)) {
+      this.stats.ignored += 1;
+      return [];
+    }
+    const draft = this.draft(e);
+    if (!draft) {
+      this.stats.ignored += 1;
+      return [];
+    }
+    const timeMs = rfc3339ToMs(e.requestReceivedTimestamp ?? "") ?? rfc3339ToMs(e.stageTimestamp ?? "");
+    if (timeMs === undefined) {
+      this.stats.unparsedLine(line, "no valid requestReceivedTimestamp");
+      return [];
+    }
+    this.seen.set(e.auditID, true);
+    const event = buildEvent(this.ctx, this.stats, { ...draft, event_id: deriveEventId(this.ctx.collectorId, "k8s", e.auditID), occurred_at: toIso(timeMs) }, rawOf(item));
+    return event ? [event] : [];
+  }
+
+  private draft(e: K8sEvent): EventBody | undefined {
+    const ref = e.objectRef ?? {};
+    const username = e.user?.username ?? "";
+    const service = username === "" || this.isService(username);
+    const code = e.responseStatus?.code;
+    const outcome = code === undefined ? ("unknown" as const) : code < 400 ? ("success" as const) : ("failure" as const);
+    const sourceIp = e.sourceIPs?.find((ip) => isIP(ip) !== 0);
+    const common = {
+      actor_id: username === "" ? "unknown" : username,
+      actor_kind: username === "" ? ("unknown" as const) : service ? ("service" as const) : ("human" as const),
+      // The authenticated requester is the actor; whom they impersonated is the identity they acted as.
+      effective_user: e.impersonatedUser?.username,
+      attribution_method: username === "" ? ("none" as const) : ("k8s-user" as const),
+      attribution_confidence: username === "" ? 0 : 1,
+      channel: "kubectl" as const,
+      outcome,
+      reason: outcome === "failure" ? (e.responseStatus?.message ?? e.responseStatus?.reason) : undefined,
+      source_ip: sourceIp,
+      user_agent: e.userAgent,
+      labels: { source: "k8s", verb: e.verb, ...(ref.namespace ? { namespace: ref.namespace } : {}), ...(code !== undefined ? { status: String(code) } : {}) },
+    };
+    const resource = objectPath(e);
+    if (ref.resource === "pods" && ref.subresource && SESSION_SUBRESOURCES.has(ref.subresource)) {
+      const args = queryParams(e.requestURI, "command");
+      const ports = queryParams(e.requestURI, "ports");
+      const container = queryParams(e.requestURI, "container")[0];
+      return {
+        type: "access.exec",
+        ...common,
+        resource,
+        command: args.length > 0 ? boundCommand(redact(renderArgs(args))) : undefined,
+        labels: { ...common.labels, subresource: ref.subresource, ...(container ? { container } : {}), ...(ports.length > 0 ? { ports: ports.join(",") } : {}) },
+      };
+    }
+    if (!WRITE_VERBS.has(e.verb) || service) return undefined;
+    return { type: "change.k8s", ...common, resource, op: e.verb };
+  }
+}
+
+/** `<apiGroup>/<resource>/<namespace>/<name>[/<subresource>]`; core group as `core`, cluster scope and unnamed as `-`. */
+function objectPath(e: K8sEvent): string {
+  const ref = e.objectRef ?? {};
+  const parts = [ref.apiGroup || "core", ref.resource || "-", ref.namespace || "-", ref.name || "-"];
+  if (ref.subresource) parts.push(ref.subresource);
+  return parts.join("/");
+}
+
+/**
+ * The Event without request/response bodies (they can hold Secret data and are
+ * not needed to explain the event), and with requestURI URL-decoded so that
+ * redaction sees `postgres://admin:secret@…` rather than `%3Asecret%40`.
+ */
+function rawOf(item: unknown): string {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return JSON.stringify(item) ?? "";
+  const copy: Record<string, unknown> = { ...item };
+  for (const key of ["requestObject", "responseObject"]) if (key in copy) copy[key] = "[omitted]";
+  if (typeof copy.requestURI === "string") copy.requestURI = decodeUri(copy.requestURI);
+  return JSON.stringify(copy);
+}

@@ -1,0 +1,1 @@
+export { VaultParser, type VaultParserOptions } from "./parser";

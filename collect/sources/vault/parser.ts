@@ -1,0 +1,135 @@
+import { isIP } from "node:net";
+import { deriveEventId, LIMITS, type AuditEvent } from "../../../schemas";
+import { rfc3339ToMs, toIso } from "../auth/time";
+import { BoundedMap } from "../auth/sessions";
+import { buildEvent, ParserStats, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { vaultEntrySchema, type VaultEntry } from "./entry";
+import { globMatcher } from "./glob";
+
+export interface VaultParserOptions {
+  /** Globs of break-glass secret paths, e.g. `secret/data/breakglass/*`, `database/creds/prod-admin`. */
+  breakGlassPaths: readonly string[];
+  /** Operations on those paths that are a checkout. Default `read`: an `update` there is usually rotation. */
+  breakGlassOperations?: readonly string[];
+  /**
+   * Reads of other paths: `skip` (default; applications read secrets all day and
+   * each read would be an event) or `grant` (access.grant without break_glass).
+   */
+  otherReads?: "skip" | "grant";
+}
+
+/** Requests waiting for their response; Vault writes both within one request's lifetime, so 4096 in flight is ample. */
+const MAX_PENDING = 4096;
+/** Auth mounts whose identities are people; approle, kubernetes, aws, cert… are workloads. */
+const HUMAN_AUTH = /^(?:oidc|ldap|userpass|github|okta|radius|saml|jwt)-/;
+/** The root token and bare `token`-auth tokens say nothing about who holds them. */
+const UNKNOWN_KIND = new Set(["root", "token"]);
+
+/**
+ * Vault audit-device JSON → access.grant. A request and its response share
+ * `request.id`; one checkout is one event, built from the response (which
+ * has the lease) or from the request alone at flush/eviction. The event id
+ * derives from the request id, so whichever half builds it, it is the same event.
+ */
+export class VaultParser implements SourceParser {
+  readonly source = "vault";
+  readonly stats = new ParserStats();
+  private readonly pending = new BoundedMap<{ entry: VaultEntry; line: string }>(MAX_PENDING);
+  private readonly isBreakGlass: (path: string) => boolean;
+  private readonly breakGlassOps: ReadonlySet<string>;
+
+  constructor(
+    private readonly ctx: SourceContext,
+    private readonly options: VaultParserOptions,
+  ) {
+    this.isBreakGlass = globMatcher(options.breakGlassPaths);
+    this.breakGlassOps = new Set(options.breakGlassOperations ?? ["read"]);
+  }
+
+  push(line: string, _position: SourcePosition): AuditEvent[] {
+    this.stats.lines += 1;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      this.stats.unparsedLine(line, "not JSON");
+      return [];
+    }
+    const parsed = vaultEntrySchema.safeParse(json);
+    if (!parsed.success) {
+      this.stats.unparsedLine(line, `not a Vault audit entry: ${parsed.error.issues[0]?.path.join(".") ?? "?"}`);
+      return [];
+    }
+    const entry = parsed.data;
+    if (!this.wanted(entry)) {
+      this.stats.ignored += 1;
+      return [];
+    }
+    if (entry.type === "request") {
+      const evicted = this.pending.set(entry.request.id, { entry, line });
+      return evicted ? this.build(evicted.entry, undefined, evicted.line) : [];
+    }
+    const request = this.pending.delete(entry.request.id);
+    return this.build(request?.entry ?? entry, entry, line);
+  }
+
+  flush(): AuditEvent[] {
+    return this.pending.drain().flatMap((p) => this.build(p.entry, undefined, p.line));
+  }
+
+  private wanted(e: VaultEntry): boolean {
+    const path = e.request.path ?? "";
+    if (this.isBreakGlass(path)) return this.breakGlassOps.has(e.request.operation ?? "");
+    return this.options.otherReads === "grant" && e.request.operation === "read";
+  }
+
+  private build(request: VaultEntry, response: VaultEntry | undefined, line: string): AuditEvent[] {
+    const e = response ?? request;
+    const timeMs = rfc3339ToMs(request.time) ?? rfc3339ToMs(e.time);
+    if (timeMs === undefined) {
+      this.stats.unparsedLine(line, "bad time");
+      return [];
+    }
+    const path = e.request.path ?? "";
+    const breakGlass = this.isBreakGlass(path);
+    const auth = e.auth ?? request.auth;
+    const display = auth?.display_name ?? "";
+    const entity = auth?.entity_id ?? "";
+    const actorId = display !== "" ? display : entity !== "" ? `entity:${entity}` : "unknown";
+    const lease = e.response?.secret?.lease_id ?? "";
+    const duration = e.response?.secret?.lease_duration ?? e.response?.auth?.lease_duration;
+    const error = (response?.error ?? request.error ?? "").trim();
+    const address = e.request.remote_address ?? "";
+    const event = buildEvent(
+      this.ctx,
+      this.stats,
+      {
+        type: "access.grant",
+        event_id: deriveEventId(this.ctx.collectorId, "vault", e.request.id),
+        occurred_at: toIso(timeMs),
+        actor_id: actorId,
+        actor_kind: actorId === "unknown" ? "unknown" : HUMAN_AUTH.test(display) ? "human" : UNKNOWN_KIND.has(display) ? "unknown" : "service",
+        attribution_method: actorId === "unknown" ? "none" : "vault-entity",
+        // An entity id is Vault's own identity; a display name alone can be chosen by whoever created the token.
+        attribution_confidence: actorId === "unknown" ? 0 : entity !== "" ? 1 : 0.9,
+        channel: breakGlass ? "break-glass" : "vault",
+        break_glass: breakGlass,
+        grant_id: lease !== "" && lease.length <= LIMITS.id ? lease : e.request.id,
+        duration_s: duration,
+        resource: path,
+        source_ip: isIP(address) ? address : undefined,
+        outcome: error !== "" ? "failure" : response ? "success" : "unknown",
+        reason: error !== "" ? error : response ? undefined : "no response logged",
+        labels: {
+          source: "vault",
+          operation: e.request.operation ?? "",
+          ...(entity ? { entity_id: entity } : {}),
+          ...(auth?.policies ? { policies: auth.policies.join(",") } : {}),
+          ...(lease.length > LIMITS.id ? { lease_id: lease } : {}),
+        },
+      },
+      line,
+    );
+    return event ? [event] : [];
+  }
+}
