@@ -9,5 +9,8 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // One real Kafka broker (KRaft, from Maven Central jars) for the whole
+    // run; tests that stop or kill a broker start their own. See test/kafka.
+    globalSetup: ["test/kafka/global-setup.ts"],
   },
 });

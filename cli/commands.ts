@@ -31,7 +31,10 @@ export const COMMANDS = {
     summary: "create, list and revoke per-collector API keys",
     run: async (argv) => (await import("./keys")).runKeysCommand(argv),
   },
-  ingest: { summary: "Kafka → ClickHouse ingest worker (scale mode)", run: notYet("ingest") },
+  ingest: {
+    summary: "Kafka → ClickHouse ingest worker (scale mode; needs KAFKA_BROKERS)",
+    run: async (argv) => (await import("./ingest")).runIngestCommand(argv),
+  },
   collect: { summary: "run collectors on a server (or once over a file with --stdout)", run: notYet("collect") },
   emit: {
     summary: "record an event from CI: 'emit deploy --repo R --commit C --env E --hosts H'",
@@ -39,7 +42,7 @@ export const COMMANDS = {
   },
   timeline: { summary: "print the postmortem timeline of a window", run: notYet("timeline") },
   verify: { summary: "verify signatures and sequence gaps of stored events", run: notYet("verify") },
-  drift: { summary: "list direct production edits and their state", run: notYet("drift") },
+  drift: { summary: "list direct production edits and their state", run: async (argv) => (await import("./drift")).runDriftCommand(argv) },
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

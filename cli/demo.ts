@@ -5,8 +5,10 @@ import { createLogger } from "../lib/log";
 import { DemoPostError, eventsEndpoint } from "../demo/post";
 import { runDemo, startDemo, type DemoHandle } from "../demo/run";
 import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
+import { sinkFromConfig } from "../collect/sinks/from-config";
+import { publishThroughSink } from "../demo/sink-publish";
 
-const USAGE = `usage: prodtrail demo [--url URL] [--seed N] [--days N] [--rate N] [--once] [--truth FILE] [--stdout] [--config FILE]
+const USAGE = `usage: prodtrail demo [--url URL | --sink kafka] [--seed N] [--days N] [--rate N] [--once] [--truth FILE] [--stdout] [--config FILE]
 
 Runs the demo fleet: a simulated organisation (40 engineers, 5 service
 identities, 114 hosts) whose events are labelled env demo-prod/demo-staging
@@ -21,6 +23,8 @@ until interrupted (Ctrl-C).
   --once        stop after the backfill
   --truth FILE  write the generator's ground truth (every host change and what it really is) as JSON
                 after the backfill, and again on exit
+  --sink kafka  produce to Kafka (kafka.brokers / KAFKA_BROKERS) like a scale-mode collector,
+                instead of posting to the gateway
   --stdout      print events as JSON lines instead of posting (progress goes to stderr)`;
 
 function intOption(name: string, value: string | undefined, fallback: number, min: number): number {
@@ -33,7 +37,7 @@ function intOption(name: string, value: string | undefined, fallback: number, mi
 export async function runDemoCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
-    { ...CONFIG_OPTION, url: { type: "string" }, seed: { type: "string" }, days: { type: "string" }, rate: { type: "string" }, once: { type: "boolean" }, truth: { type: "string" }, stdout: { type: "boolean" } },
+    { ...CONFIG_OPTION, url: { type: "string" }, seed: { type: "string" }, days: { type: "string" }, rate: { type: "string" }, once: { type: "boolean" }, truth: { type: "string" }, stdout: { type: "boolean" }, sink: { type: "string" } },
     USAGE,
   );
   if (values.help) {
@@ -55,12 +59,16 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
   // With --stdout, standard output carries the events: logs go to stderr.
   const log = values.stdout ? pino({ name: "demo", level: config.log_level }, pino.destination(2)) : createLogger("demo", config.log_level);
   const options = { gatewayUrl, seed, backfillDays, liveEventsPerMinute: rate, log };
+  if (values.sink !== undefined && values.sink !== "kafka" && values.sink !== "http") throw new UsageError(`--sink must be kafka or http, got '${values.sink}'`, USAGE);
+  const kafka = values.sink === "kafka" ? sinkFromConfig({ ...config, collect: { ...config.collect, sink: { kind: "kafka" } } }, log) : undefined;
   const handle: DemoHandle = values.stdout
     ? runDemo(options, async (events) => {
         const text = events.map((e) => JSON.stringify(e)).join("\n");
         if (text !== "" && !process.stdout.write(`${text}\n`)) await new Promise((resolve) => process.stdout.once("drain", resolve));
       })
-    : startDemo(options);
+    : kafka
+      ? runDemo(options, publishThroughSink(kafka, log))
+      : startDemo(options);
   const writeTruth = () => {
     if (values.truth === undefined) return;
     const truth = handle.truth();
@@ -69,7 +77,7 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
   };
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= handle.stop());
+  const stop = () => (stopping ??= handle.stop().finally(() => kafka?.close()));
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
   let events: number;

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { collectConfigSchema } from "./collect";
+import { driftConfigSchema } from "./drift";
+import { authConfigSchema } from "./auth";
+import { ingestConfigSchema } from "../ingest/worker/config";
 
 /**
  * prodtrail.yaml, one schema for every process. Unknown keys are errors that
@@ -30,11 +33,26 @@ export const kafkaConfigSchema = z.strictObject({
       password: z.string(),
     })
     .optional(),
+  /** How `prodtrail migrate` creates the topics (auto-creation stays off). */
+  topics: z
+    .strictObject({
+      /** Partitions bound how many ingest workers share the work: 12 allows 1, 2, 3, 4, 6 or 12 evenly. */
+      partitions: z.number().int().min(1).max(1000).default(12),
+      replication_factor: z.number().int().min(1).max(7).default(1),
+      /** How long Kafka keeps events: the window in which a store outage can be replayed. */
+      retention_hours: z.number().int().min(1).default(168),
+    })
+    .default({ partitions: 12, replication_factor: 1, retention_hours: 168 }),
 });
 
 export const serverConfigSchema = z.strictObject({
-  /** Loopback by default: until collector API keys are in place nothing off-host may post events. */
+  /** Loopback by default; set 0.0.0.0 to take events from other hosts (they need API keys). */
   host: z.string().default("127.0.0.1"),
+  /**
+   * loopback-exempt: processes on this host may post events without a key,
+   * everyone else needs one; required: always (behind a same-host proxy).
+   */
+  api_keys: z.enum(["loopback-exempt", "required"]).default("loopback-exempt"),
   port: port.default(3000),
   /** Run the Next.js dashboard in development mode (hot reload). */
   dev: z.boolean().default(false),
@@ -57,6 +75,9 @@ export const configSchema = z.strictObject({
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
   demo: demoConfigSchema.default(demoConfigSchema.parse({})),
   collect: collectConfigSchema.default(collectConfigSchema.parse({})),
+  auth: authConfigSchema.default(authConfigSchema.parse({})),
+  drift: driftConfigSchema.default(driftConfigSchema.parse({})),
+  ingest: ingestConfigSchema.default(ingestConfigSchema.parse({})),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -7,13 +7,20 @@ import { openStore, type Store } from "../store/open";
 import { createEventsHandler } from "../ingest/gateway/handler";
 import { createHealthHandler } from "../ingest/gateway/health";
 import { StoreSink } from "../ingest/gateway/store-sink";
+import { createKeyAuthorizer } from "../ingest/gateway/authorize";
+import { KafkaSink } from "../collect/sinks/kafka-sink";
+import { kafkaConnection } from "../ingest/kafka/from-config";
 import { createCountsHandler } from "./counts-route";
 import { startDemoFleet, storeIsEmpty, type DemoWhen, type RunningDemo } from "./demo-runner";
 import { publishStore } from "./global-store";
+import { ensureInitialAdmin, type InitialAdmin } from "./auth/initial-admin";
+import { withClientIp } from "./auth/client-ip";
+import { publishAuthRuntime } from "./auth/runtime";
 import { startDashboard, type DashboardApp } from "./next-app";
 import { createRequestListener } from "./router";
 import { runShutdown, stopAccepting } from "./shutdown";
 import { prodtrailVersion } from "./version";
+import { startDriftJob } from "../drift/start";
 
 export interface ServeOptions {
   config: Config;
@@ -44,6 +51,8 @@ export interface RunningServe {
   demoBackfill?: Promise<{ events: number }>;
   /** Why the demo fleet asked for did not start. */
   demoError?: string;
+  /** The dashboard admin created on this first start (the CLI prints its password once). */
+  initialAdmin: InitialAdmin;
   /** Graceful shutdown; resolves false if the hard deadline cut it short. */
   close(): Promise<boolean>;
 }
@@ -66,6 +75,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir }));
   let dashboard: DashboardApp | undefined;
+  let initialAdmin: InitialAdmin = { created: false };
   try {
     if (ownsStore) {
       const migrated = await migrate(store);
@@ -73,6 +83,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     }
     publishStore(store);
     if (options.dashboard !== false) {
+      initialAdmin = await ensureInitialAdmin(store);
       dashboard = await startDashboard({
         dev: options.dev ?? config.server.dev,
         log,
@@ -86,27 +97,37 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     if (ownsStore) await store.close();
     throw error;
   }
-  const sink = options.sink ?? new StoreSink(store);
+  // Scale mode (KAFKA_BROKERS set): the gateway publishes to Kafka and answers
+  // once Kafka acknowledged; ingest workers write the store. Embedded: the
+  // gateway writes the store itself.
+  const sink = options.sink ?? (config.kafka.brokers.length > 0 ? gatewayKafkaSink(config, log) : new StoreSink(store));
+  // Dashboard audit.view events go through this same sink (dashboard/lib/audit.ts).
+  publishAuthRuntime({ sink, config: config.auth });
   const listener = createRequestListener(
     {
       api: {
-        "/api/v1/events": createEventsHandler({ sink, log: log.child({ component: "gateway" }), ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) }),
+        "/api/v1/events": createEventsHandler({
+          sink,
+          log: log.child({ component: "gateway" }),
+          authorize: createKeyAuthorizer(store, config.server.api_keys),
+          ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+        }),
         "/api/v1/counts": createCountsHandler(store),
-        "/api/health": createHealthHandler({ store, mode: "embedded", version: prodtrailVersion() }),
+        "/api/health": createHealthHandler({ store, mode: config.kafka.brokers.length > 0 ? "scale" : "embedded", version: prodtrailVersion() }),
       },
-      ...(dashboard ? { fallback: dashboard.handle } : {}),
+      ...(dashboard ? { fallback: withClientIp(dashboard.handle) } : {}),
     },
     log.child({ component: "http" }),
   );
   const server = createServer(listener);
-  // Bound to config.server.host, 127.0.0.1 by default: POST /api/v1/events
-  // takes events from anyone who can reach it until collector API keys exist
-  // (issue 3 adds them), so nothing off-host may reach it unless asked for.
+  // Bound to config.server.host, 127.0.0.1 by default. Off-host collectors
+  // need an API key (ingest/gateway/authorize.ts) once the host is opened up.
   let port: number;
   try {
     port = await listen(server, config.server.host, config.server.port);
   } catch (error) {
     publishStore(undefined);
+    publishAuthRuntime(undefined);
     await dashboard?.close();
     if (ownsStore) await store.close();
     throw error;
@@ -128,6 +149,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     log.error({ err: error }, "demo: could not start the demo fleet; serving without it");
   }
 
+  // The drift job (drift/): classifies direct edits every drift.interval_seconds.
+  const drift = startDriftJob({ store, config, log: log.child({ component: "drift" }) });
+
   let closing: Promise<boolean> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -138,10 +162,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           ...(demo ? [{ name: "stop the demo fleet", run: () => demo.stop() }] : []),
           { name: "finish in-flight requests", run: () => drained },
           ...(dashboard ? [{ name: "close the dashboard (Next)", run: () => dashboard.close() }] : []),
+          { name: "stop the drift job", run: () => drift.stop() },
           {
             name: "close the store",
             run: async () => {
               publishStore(undefined);
+              publishAuthRuntime(undefined);
               if (ownsStore) await store.close();
             },
           },
@@ -161,6 +187,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     demo: demo !== undefined,
     ...(demo ? { demoBackfill: demo.backfill } : {}),
     ...(demoError ? { demoError } : {}),
+    initialAdmin,
     close,
   };
 }
@@ -186,4 +213,8 @@ function listen(server: Server, host: string, port: number): Promise<number> {
       else resolve(address.port);
     });
   });
+}
+
+function gatewayKafkaSink(config: Config, log: Logger): Sink {
+  return new KafkaSink({ connection: kafkaConnection(config.kafka, "gateway", log.child({ component: "kafka" })), collectorId: "gateway" });
 }

@@ -5,6 +5,7 @@ import { BATCH_LIMITS, parseBatch } from "../../schemas";
 import { readBody } from "./body";
 import { findJsonSyntaxError } from "./json-error";
 import { sendError, sendJson } from "./respond";
+import { foreignCollectorEvents, type Authorizer } from "./authorize";
 
 export interface GatewayOptions {
   sink: Sink;
@@ -13,6 +14,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Seconds a collector should wait before resending after a 503. */
   retryAfterSeconds?: number;
+  /** API-key check; absent: no authentication (tests of the parsing paths). */
+  authorize?: Authorizer;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -38,6 +41,13 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     if (req.method !== "POST") {
       req.resume();
       sendError(res, 405, `${req.method ?? "?"} is not allowed here; POST a batch {"events": [...]}`, {}, { allow: "POST" });
+      return;
+    }
+    const auth = options.authorize ? await options.authorize(req) : { ok: true as const, key: undefined };
+    if (!auth.ok) {
+      req.resume();
+      log.warn({ status: auth.status, remote: req.socket.remoteAddress }, "events: request refused by API-key check");
+      sendError(res, auth.status, auth.message, {}, auth.status === 401 ? { "www-authenticate": 'Bearer realm="prodtrail"' } : {});
       return;
     }
     const type = mediaType(req);
@@ -94,6 +104,13 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
           ? `${batch.rejected.length} event(s) rejected, nothing of this batch was stored; first: ${summary}`
           : `invalid batch, nothing was stored: ${summary}`;
       sendError(res, 400, error, { rejected: batch.rejected, ...(batch.issues ? { issues: batch.issues } : {}) });
+      return;
+    }
+    const foreign = foreignCollectorEvents(batch.events, auth.key);
+    if (foreign.length > 0) {
+      sendError(res, 403, `API key ${auth.key?.name ?? ""} may only write events of collector ${auth.key?.name ?? ""}; ${foreign.length} event(s) name another collector_id, nothing was stored`, {
+        rejected: foreign.map((index) => ({ index, issues: [{ field: `events[${index}].collector_id`, message: "does not match the API key's collector" }] })),
+      });
       return;
     }
     try {

@@ -1,0 +1,50 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { isErrno, writeFileDurably } from "../tail/durable-file";
+import { FIRST_SEQ, GENESIS_HASH, type ChainTip } from "./chain";
+import { ChainStateError } from "./errors";
+
+/** `chain.json` in the state dir: the tip after the last event known to be spooled. */
+export const CHAIN_STATE_FILE = "chain.json";
+
+const stateSchema = z.strictObject({
+  version: z.literal(1),
+  collector_id: z.string().min(1),
+  next_seq: z.number().int().min(0),
+  last_hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export async function readChainState(stateDir: string, collectorId: string): Promise<ChainTip> {
+  const path = join(stateDir, CHAIN_STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if (isErrno(err, "ENOENT")) return { nextSeq: FIRST_SEQ, lastHash: GENESIS_HASH };
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ChainStateError(`${path} is not JSON; restore it from backup or move it away to start a new chain (ingest will flag the restart as a gap)`, { path });
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ChainStateError(`${path} is invalid (${why})`, { path });
+  }
+  if (parsed.data.collector_id !== collectorId) {
+    throw new ChainStateError(
+      `${path} belongs to collector ${parsed.data.collector_id}, not ${collectorId}; give each collector id its own state dir`,
+      { path },
+    );
+  }
+  return { nextSeq: parsed.data.next_seq, lastHash: parsed.data.last_hash };
+}
+
+export async function writeChainState(stateDir: string, collectorId: string, tip: ChainTip): Promise<void> {
+  const body = { version: 1, collector_id: collectorId, next_seq: tip.nextSeq, last_hash: tip.lastHash };
+  await writeFileDurably(join(stateDir, CHAIN_STATE_FILE), `${JSON.stringify(body)}\n`);
+}

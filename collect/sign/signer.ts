@@ -1,0 +1,120 @@
+import type { AuditEvent } from "../../schemas";
+import { createLogger, type Logger } from "../../lib/log";
+import { checkLink, signLink, type ChainTip } from "./chain";
+import { readChainState, writeChainState } from "./chain-state";
+import { ChainStateError } from "./errors";
+import { loadOrCreateKeys, type CollectorKeys } from "./keys";
+
+export interface SignerOptions {
+  /** Holds collector.key, collector.pub and chain.json. */
+  stateDir: string;
+  /** The stream: one signer, one chain, per collector id. */
+  collectorId: string;
+  collectorVersion?: string;
+  /**
+   * The last event the spool holds (its newest record), or null when the
+   * spool is empty. Needed to recover from a crash between spool append and
+   * the chain-state write; see `append`.
+   */
+  spoolTail?: AuditEvent | null;
+  log?: Logger;
+}
+
+/**
+ * Gives every event of a collector stream its `seq`, `prev_hash`, `hash`
+ * and `sig`, one batch at a time.
+ *
+ * Crash ordering. `append(events, write)` signs the batch from the current
+ * tip, awaits `write(signed)` (the spool append, resolved once durable),
+ * and only then advances the tip and persists it to chain.json
+ * (write-temp + fsync + rename). So:
+ * - a crash before `write` resolved: nothing advanced, the batch was never
+ *   durable (the sources re-read it: their offsets are committed later
+ *   still), the next run signs it again from the same tip: no gap;
+ * - a crash after `write` but before chain.json: the spool holds seqs that
+ *   chain.json does not know. Re-signing from the stale tip would fork (two
+ *   different events with one seq). `open` therefore takes the spool's
+ *   newest record (`spoolTail`), checks its signature with this key, and
+ *   continues after it when it is ahead of chain.json.
+ * A failed `write` (spool full) leaves the tip unchanged: seqs are never
+ * consumed by events that were not stored.
+ */
+export class Signer {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly opts: SignerOptions,
+    readonly keys: CollectorKeys,
+    private tip: ChainTip,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(opts: SignerOptions): Promise<Signer> {
+    const log = (opts.log ?? createLogger("signer")).child({ collector_id: opts.collectorId });
+    const keys = await loadOrCreateKeys(opts.stateDir);
+    let tip = await readChainState(opts.stateDir, opts.collectorId);
+    const tail = opts.spoolTail ?? null;
+    if (tail !== null) tip = await recoverFromTail(opts, keys, tip, tail, log);
+    log.info({ next_seq: tip.nextSeq }, "signer ready");
+    return new Signer(opts, keys, tip, log);
+  }
+
+  /** The tip the next batch continues from. */
+  get next(): Readonly<ChainTip> {
+    return { ...this.tip };
+  }
+
+  /** Sign `events` in order, hand them to `write`, advance only once it resolved. Serialised. */
+  append<T>(events: readonly AuditEvent[], write: (signed: AuditEvent[]) => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      let { nextSeq, lastHash } = this.tip;
+      const signed: AuditEvent[] = [];
+      for (const event of events) {
+        const withSource: AuditEvent = {
+          ...event,
+          collector_id: this.opts.collectorId,
+          ...(this.opts.collectorVersion !== undefined ? { collector_version: this.opts.collectorVersion } : {}),
+        };
+        const link = signLink(withSource, nextSeq, lastHash, this.keys.privateKey);
+        signed.push(link);
+        nextSeq += 1;
+        lastHash = link.hash ?? lastHash;
+      }
+      const result = await write(signed);
+      if (signed.length > 0) {
+        this.tip = { nextSeq, lastHash };
+        try {
+          await writeChainState(this.opts.stateDir, this.opts.collectorId, this.tip);
+        } catch (err) {
+          // The events are durable: failing the append would make the caller resend them under new seqs.
+          // A stale chain.json is what spoolTail recovery is for.
+          this.log.error({ err, next_seq: nextSeq }, "could not persist chain state; the spool tail will restore it on restart");
+        }
+      }
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function recoverFromTail(opts: SignerOptions, keys: CollectorKeys, tip: ChainTip, tail: AuditEvent, log: Logger): Promise<ChainTip> {
+  const context = { tail_event: tail.event_id, tail_seq: tail.seq, next_seq: tip.nextSeq };
+  if (tail.collector_id !== opts.collectorId) {
+    throw new ChainStateError(`the spool's last event belongs to collector ${String(tail.collector_id)}, not ${opts.collectorId}`, context);
+  }
+  const check = checkLink(tail, keys.publicKey);
+  if (check !== "ok" || tail.seq === undefined || tail.hash === undefined) {
+    throw new ChainStateError(`the spool's last event does not verify with this collector's key (${check}); was the key replaced or the spool edited?`, context);
+  }
+  if (tail.seq >= tip.nextSeq) {
+    const recovered = { nextSeq: tail.seq + 1, lastHash: tail.hash };
+    log.warn({ ...context, recovered_next_seq: recovered.nextSeq }, "chain state behind the spool (crash after spool append); continuing after the spool's last event");
+    await writeChainState(opts.stateDir, opts.collectorId, recovered);
+    return recovered;
+  }
+  if (tail.seq === tip.nextSeq - 1 && tail.hash !== tip.lastHash) {
+    throw new ChainStateError(`chain state and spool disagree about seq ${tail.seq} (hash ${tip.lastHash} vs ${tail.hash})`, context);
+  }
+  return tip;
+}

@@ -1,0 +1,32 @@
+import type { AuditEvent } from "../../../schemas";
+import type { Logger } from "../../../lib/log";
+
+export interface FilesSourceOptions {
+  /** Files or directories watched recursively (absolute or relative to cwd). */
+  roots: string[];
+  include?: string[];
+  exclude?: string[];
+  /** Holds baseline.jsonl and objects/. */
+  stateDir: string;
+  host: string;
+  env: string;
+  /** Resolves once the events are durable (spooled); the baseline advances only after. */
+  emit: (events: AuditEvent[]) => Promise<void>;
+  /** Text files up to this size are diffed and kept for the next diff. Default 1 MiB. */
+  maxDiffBytes?: number;
+  /** Full rescans catch what fs.watch missed (overflow, NFS). Default 10 min. */
+  rescanIntervalMs?: number;
+  /** Live watching with fs.watch (recursive). Default true. */
+  watch?: boolean;
+  /** Watch events are gathered this long before the paths are examined. Default 250 ms. */
+  debounceMs?: number;
+  /** First run: report every existing file as "create" instead of silently taking it as the baseline. */
+  reportInitial?: boolean;
+  log?: Logger;
+}
+
+export interface ScanStats {
+  files: number;
+  hashed: number;
+  changes: number;
+}

@@ -1,0 +1,3 @@
+export { Tailer } from "./tailer";
+export type { TailerOptions, TailBatch, TailLine } from "./types";
+export { parseCheckpoint, TailStateError, type TailCheckpoint } from "./offsets";

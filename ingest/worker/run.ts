@@ -1,0 +1,59 @@
+import type { Config } from "../../config/schema";
+import type { Logger } from "../../lib/log";
+import { migrate } from "../../store/migrate";
+import { openStore } from "../../store/open";
+import { createIngestMetrics, serveMetrics } from "./metrics";
+import type { IngestConfig } from "./config";
+import { startIngestWorker } from "./worker";
+import { kafkaConnection } from "../kafka/from-config";
+
+/**
+ * `prodtrail ingest` as a process: open and migrate the store, consume until
+ * SIGTERM/SIGINT, then stop intake, finish and commit what is in progress
+ * (up to the shutdown deadline), close Kafka and the store, exit.
+ * Resolves with the exit code.
+ */
+export async function runIngest(config: Config, ingest: IngestConfig, log: Logger): Promise<number> {
+  if (config.kafka.brokers.length === 0) {
+    log.error("prodtrail ingest needs Kafka: set KAFKA_BROKERS or kafka.brokers in prodtrail.yaml");
+    return 2;
+  }
+  const store = await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir });
+  await migrate(store);
+  const metrics = createIngestMetrics({ defaultMetrics: true });
+  const worker = await startIngestWorker({
+    kafka: kafkaConnection(config.kafka, "ingest", log.child({ component: "kafka" })),
+    store,
+    groupId: ingest.group_id,
+    topic: ingest.topic,
+    dlqTopic: ingest.dlq_topic,
+    flushRows: ingest.flush_rows,
+    flushMs: ingest.flush_ms,
+    maxMessageBytes: ingest.max_message_bytes,
+    partitionsConcurrently: ingest.partitions_concurrently,
+    maxBytesPerPartition: ingest.max_bytes_per_partition,
+    shutdownTimeoutMs: ingest.shutdown_timeout_ms,
+    metrics,
+    logger: log,
+  });
+  const server =
+    ingest.metrics.port > 0 ? await serveMetrics(metrics.registry, ingest.metrics.host, ingest.metrics.port, () => worker.isRunning()) : undefined;
+  if (server) log.info({ port: server.port }, "metrics on /metrics, health on /healthz");
+
+  const signal = await new Promise<NodeJS.Signals | "crash">((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+    const poll = setInterval(() => {
+      if (!worker.isRunning()) {
+        clearInterval(poll);
+        resolve("crash");
+      }
+    }, 1_000);
+    poll.unref();
+  });
+  log.info({ signal }, "stopping ingest");
+  await worker.stop();
+  await server?.close();
+  await store.close();
+  return signal === "crash" ? 1 : 0;
+}

@@ -1,0 +1,218 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AuditEvent } from "../../schemas";
+import { insertEvents } from "../../store/events";
+import type { Store } from "../../store/open";
+import { createLogger, type Logger } from "../../lib/log";
+import {
+  connectGroupConsumer,
+  createReliableProducer,
+  type GroupConsumer,
+  type KafkaConnection,
+  type PartitionBatch,
+  type ReliableProducer,
+} from "../kafka";
+import { TOPICS } from "../topics";
+import { InsertBatcher } from "./batcher";
+import { classify, type Outcome } from "./classify";
+import { insertDeadLetters, toDlqMessage, type DeadLetter } from "./dead-letters";
+import { createIngestMetrics, type IngestMetrics } from "./metrics";
+
+export interface IngestWorkerOptions {
+  kafka: KafkaConnection;
+  store: Store;
+  groupId?: string;
+  topic?: string;
+  dlqTopic?: string;
+  /** Events per store insert at most. */
+  flushRows?: number;
+  /** Longest a valid event waits for more rows before its insert starts. */
+  flushMs?: number;
+  /** Larger message values are dead-lettered as `oversized`. */
+  maxMessageBytes?: number;
+  /** Partition batches handled at once (their rows share inserts). */
+  partitionsConcurrently?: number;
+  /** Per-partition fetch size; bigger fetches make bigger inserts. */
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Backoff between retries of a failed store insert or DLQ write. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  /** stop() waits this long for batches in progress, then abandons them (they are redelivered). */
+  shutdownTimeoutMs?: number;
+  metrics?: IngestMetrics;
+  logger?: Logger;
+  /**
+   * Instrumentation at the points where a crash matters; the SIGKILL tests
+   * (crash.test.ts) kill the process inside these. Called synchronously.
+   */
+  hooks?: {
+    fetched?(partition: number, messages: number): void;
+    inserting?(rows: number): void;
+    /** The insert was acknowledged; the offsets are not committed yet. */
+    inserted?(rows: number): void;
+  };
+}
+
+export interface IngestWorker {
+  readonly metrics: IngestMetrics;
+  /** true from start until stop() or a crash the consumer does not restart from. */
+  isRunning(): boolean;
+  /** Stop intake, let batches in progress insert and commit (up to the deadline), leave the group. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `prodtrail ingest`: Kafka → validate → ClickHouse, committing offsets only
+ * for messages that ended as an acknowledged insert, a dead letter (DLQ topic
+ * AND dead_letters row) or a deliberate drop. Delivery is at-least-once: a
+ * crash between insert and commit redelivers the batch, and the store's
+ * content-derived insert_deduplication_token plus ReplacingMergeTree(event_id)
+ * keep every query counting each event once (store/events.ts).
+ */
+export async function startIngestWorker(opts: IngestWorkerOptions): Promise<IngestWorker> {
+  const log = opts.logger ?? createLogger("ingest");
+  const metrics = opts.metrics ?? createIngestMetrics();
+  const topic = opts.topic ?? TOPICS.events;
+  const dlqTopic = opts.dlqTopic ?? TOPICS.deadLetters;
+  const maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024;
+  const retryInitialMs = opts.retryInitialMs ?? 200;
+  const retryMaxMs = opts.retryMaxMs ?? 10_000;
+  const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 3_000;
+  let running = true;
+  /** Set when the shutdown deadline passed: retry loops give up, nothing more is committed. */
+  let abandoned = false;
+
+  /** Retry `fn` with capped exponential backoff until it succeeds or the worker is abandoned. */
+  async function retrying<T>(what: string, fn: () => Promise<T>, onFail?: (err: unknown) => void): Promise<T> {
+    for (let attempt = 0, delay = retryInitialMs; ; attempt++, delay = Math.min(delay * 2, retryMaxMs)) {
+      try {
+        return await fn();
+      } catch (err) {
+        onFail?.(err);
+        if (abandoned) throw err;
+        log.error({ err, attempt, retryInMs: delay }, `${what} failed; retrying (offsets stay uncommitted)`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  const insert = async (events: AuditEvent[]): Promise<void> => {
+    await retrying(
+      "store insert",
+      async () => {
+        const end = metrics.insertSeconds.startTimer();
+        opts.hooks?.inserting?.(events.length);
+        await insertEvents(opts.store, events, new Date().toISOString());
+        end();
+        opts.hooks?.inserted?.(events.length);
+        metrics.storeUp.set(1);
+      },
+      () => {
+        metrics.storeFailures.inc();
+        metrics.storeUp.set(0);
+      },
+    );
+    metrics.inserted.inc(events.length);
+    metrics.flushRows.observe(events.length);
+  };
+  const batcher = new InsertBatcher(insert, { flushRows: opts.flushRows ?? 10_000, flushMs: opts.flushMs ?? 1_000 });
+
+  const dlqProducer: ReliableProducer = createReliableProducer(opts.kafka, { sendTimeoutMs: 30_000 });
+  const writeDeadLetters = async (letters: DeadLetter[]): Promise<void> => {
+    if (letters.length === 0) return;
+    const failedAt = new Date().toISOString();
+    // Both copies, then commit: if either write fails the offsets are not committed.
+    await retrying("dead-letter write", async () => {
+      await Promise.all([
+        dlqProducer.send(
+          dlqTopic,
+          letters.map((d) => toDlqMessage(d, failedAt)),
+        ),
+        insertDeadLetters(opts.store, letters),
+      ]);
+    });
+    for (const d of letters) {
+      metrics.deadLettered.inc({ reason: d.reason });
+      log.warn({ topic: d.message.topic, partition: d.message.partition, offset: d.message.offset, reason: d.reason, detail: d.detail }, "dead-lettered");
+    }
+  };
+
+  const handleBatch = async (batch: PartitionBatch): Promise<void> => {
+    const last = batch.messages.at(-1);
+    if (last === undefined || !batch.isRunning() || batch.isStale()) return;
+    const endBatch = metrics.batchSeconds.startTimer();
+    metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
+    opts.hooks?.fetched?.(batch.partition, batch.messages.length);
+    const outcomes: Outcome[] = batch.messages.map((m) => classify(m, maxMessageBytes));
+    const events: AuditEvent[] = [];
+    const letters: DeadLetter[] = [];
+    for (const o of outcomes) {
+      if (o.kind === "ok") events.push(o.event);
+      else if (o.kind === "dead") letters.push(o);
+      else metrics.dropped.inc({ reason: o.reason });
+    }
+    // Long waits (a store outage) must not cost the group membership.
+    const beat = setInterval(() => void batch.heartbeat().catch(() => undefined), heartbeatIntervalMs);
+    batcher.enter();
+    try {
+      await Promise.all([batcher.add(events), writeDeadLetters(letters)]);
+    } finally {
+      batcher.leave();
+      clearInterval(beat);
+    }
+    if (batch.isStale()) {
+      // A rebalance moved this partition: its new owner starts from the last commit and
+      // re-inserts (deduplicated); committing now could move the group's position backwards.
+      log.info({ partition: batch.partition, offset: last.offset }, "partition revoked during batch; not committing");
+      return;
+    }
+    if (abandoned) return;
+    const next = (BigInt(last.offset) + 1n).toString();
+    batch.resolveOffset(last.offset);
+    await batch.commit(next);
+    metrics.committed.inc();
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(next)));
+    endBatch();
+    log.debug({ partition: batch.partition, offset: last.offset, rows: events.length, dead: letters.length }, "committed");
+  };
+
+  const consumer: GroupConsumer = await connectGroupConsumer(opts.kafka, {
+    groupId: opts.groupId ?? "prodtrail-ingest",
+    topics: [topic],
+    fromBeginning: true,
+    sessionTimeoutMs: opts.sessionTimeoutMs ?? 30_000,
+    heartbeatIntervalMs,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    onCrash: (err) => {
+      running = false;
+      log.fatal({ err }, "kafka consumer crashed and will not restart");
+    },
+  });
+  await consumer.run(handleBatch, { partitionsConcurrently: opts.partitionsConcurrently ?? 4 });
+  log.info({ topic, groupId: opts.groupId ?? "prodtrail-ingest" }, "ingest worker running");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    metrics,
+    isRunning: () => running,
+    stop() {
+      stopping ??= (async () => {
+        running = false;
+        const deadline = opts.shutdownTimeoutMs ?? 30_000;
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), deadline)));
+        const result = await Promise.race([consumer.stop().then(() => "stopped" as const), timedOut]);
+        clearTimeout(timer);
+        if (result === "timeout") {
+          abandoned = true;
+          log.warn({ deadlineMs: deadline }, "shutdown deadline passed; abandoning batches in progress (they will be redelivered)");
+        }
+        await consumer.close().catch((err: unknown) => log.warn({ err }, "leaving the group failed"));
+        await dlqProducer.close().catch(() => undefined);
+        log.info("ingest worker stopped");
+      })();
+      return stopping;
+    },
+  };
+}
