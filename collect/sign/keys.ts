@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdir, open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir, isErrno, writeFileDurably } from "../tail/durable-file";
+import { fsyncDir, isErrno, writeFileDurably } from "../../lib/durable-file";
 import { KeyPermissionError, SignError } from "./errors";
 
 /**

@@ -1,8 +1,8 @@
-import { open, readFile, rename } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { SpoolCorruptError } from "./errors";
-import { fsyncDir } from "./segment-files";
+import { isErrno, writeFileDurably } from "../../lib/durable-file";
 
 /**
  * The ack cursor: the sequence number of the first record not yet
@@ -24,7 +24,7 @@ export async function readCursor(dir: string): Promise<number | null> {
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    if (err instanceof Error && "code" in err && err.code === "ENOENT") return null;
+    if (isErrno(err, "ENOENT")) return null;
     throw err;
   }
   let json: unknown;
@@ -39,15 +39,5 @@ export async function readCursor(dir: string): Promise<number | null> {
 }
 
 export async function writeCursor(dir: string, nextSeq: number): Promise<void> {
-  const file = cursorPath(dir);
-  const tmp = `${file}.tmp`;
-  const fh = await open(tmp, "w");
-  try {
-    await fh.writeFile(JSON.stringify({ version: 1, next_seq: nextSeq }));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-  await fsyncDir(dir);
+  await writeFileDurably(cursorPath(dir), JSON.stringify({ version: 1, next_seq: nextSeq }), 0o644);
 }

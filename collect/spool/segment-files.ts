@@ -32,15 +32,7 @@ export async function listSegmentFiles(dir: string): Promise<{ base: number; pat
   return out;
 }
 
-/** Make a create, rename or delete in `dir` durable (POSIX needs the directory fsynced). */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, "r");
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+export { fsyncDir } from "../../lib/durable-file";
 
 /** `write(2)` may write less than asked; loop until all of `buf` is at `position`. */
 export async function writeAll(fh: FileHandle, buf: Buffer, position: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { isErrno } from "./durable-file";
+import { isErrno } from "../../lib/durable-file";
 import { gzipDeclaredSize, readHead } from "./fingerprint";
 import type { FileEntry } from "./offsets";
 import type { RotatedFile } from "./rotated";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { isErrno, writeFileDurably } from "./durable-file";
+import { isErrno, writeFileDurably } from "../../lib/durable-file";
 
 /**
  * The tailer's durable state: one entry per file content it has read, keyed

@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { isErrno } from "./durable-file";
+import { isErrno } from "../../lib/durable-file";
 
 /**
  * Rotated generations of a log, oldest first: `auth.log.1`, `auth.log.2.gz`

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, rename, unlink, writeFile, readFile } from "node:
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { fsyncDir, isErrno } from "../../tail/durable-file";
+import { fsyncDir, isErrno } from "../../../lib/durable-file";
 
 /**
  * What the files source last saw at each path: the baseline a restart

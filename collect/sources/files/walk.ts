@@ -1,7 +1,7 @@
 import type { Stats } from "node:fs";
 import { lstat, opendir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { isErrno } from "../../tail/durable-file";
+import { isErrno } from "../../../lib/durable-file";
 import type { PathFilter } from "./glob";
 
 /**

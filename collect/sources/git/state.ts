@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { isErrno, writeFileDurably } from "../../tail/durable-file";
+import { isErrno, writeFileDurably } from "../../../lib/durable-file";
 
 /**
  * `git-index.json`: per repository, per tracked branch, the last commit

@@ -9,8 +9,7 @@ import { dirname, join, basename } from "node:path";
  * fsync makes the rename itself survive a power cut).
  *
  * Used by the tailer's offsets, the signer's chain state, the files
- * baseline and the git indexer's tips. (A shared `lib/` home would suit it;
- * it lives here because this module owns no files outside collect/.)
+ * baseline, the git indexer's tips and the spool's ack cursor.
  */
 export async function writeFileDurably(path: string, data: string | Buffer, mode = 0o600): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
