@@ -5,7 +5,7 @@ import { createLogger, type Logger } from "../../../lib/log";
 import { Baseline } from "./baseline";
 import { FileChangedWhileHashingError } from "./blob";
 import { changeEvent } from "./event";
-import { PathFilter } from "./glob";
+import { PathFilter } from "../../../lib/glob";
 import { dedupe, diffOf } from "./changes";
 import { classify, observe, unchanged, type Change, type Observed } from "./observe";
 import { OwnerNames } from "./owner";

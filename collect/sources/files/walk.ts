@@ -2,7 +2,7 @@ import type { Stats } from "node:fs";
 import { lstat, opendir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { isErrno } from "../../../lib/durable-file";
-import type { PathFilter } from "./glob";
+import type { PathFilter } from "../../../lib/glob";
 
 /**
  * Streams the files and symlinks under a root, depth first, one directory

@@ -4,7 +4,7 @@ import { boundCommand, redact } from "../../redact";
 import { rfc3339ToMs, toIso } from "../auth/time";
 import { BoundedMap } from "../auth/sessions";
 import { renderArgs } from "../auditd/command";
-import { globMatcher } from "../vault/glob";
+import { globMatcher } from "../../../lib/glob";
 import { buildEvent, ParserStats, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
 import { k8sEventListSchema, k8sEventSchema, type K8sEvent } from "./entry";
 import { decodeUri, queryParams } from "./uri";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../schemas";
 import { runFixture, testContext } from "../testdata/load";
-import { compileGlob } from "./glob";
+import { compileGlob } from "../../../lib/glob";
 import { VaultParser } from "./parser";
 
 type Grant = Extract<AuditEvent, { type: "access.grant" }>;

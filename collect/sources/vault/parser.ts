@@ -4,7 +4,7 @@ import { rfc3339ToMs, toIso } from "../auth/time";
 import { BoundedMap } from "../auth/sessions";
 import { buildEvent, ParserStats, type SourceContext, type SourceParser, type SourcePosition } from "../types";
 import { vaultEntrySchema, type VaultEntry } from "./entry";
-import { globMatcher } from "./glob";
+import { globMatcher } from "../../../lib/glob";
 
 export interface VaultParserOptions {
   /** Globs of break-glass secret paths, e.g. `secret/data/breakglass/*`, `database/creds/prod-admin`. */

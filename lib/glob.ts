@@ -98,3 +98,16 @@ export class PathFilter {
     return this.exclude.some((g) => g.test(dir) || g.test(`${dir}/`));
   }
 }
+
+/**
+ * One matcher for a list of globs over slash-separated names (Vault paths,
+ * Kubernetes user names, host names): leading slashes are ignored on both
+ * sides, so `secret/data/x` and `/secret/data/x` are the same path.
+ */
+export function globMatcher(globs: readonly string[]): (name: string) => boolean {
+  const compiled = globs.map((g) => compileGlob(g.replace(/^\/+/, "")));
+  return (name) => {
+    const n = name.replace(/^\/+/, "");
+    return compiled.some((g) => g.test(n));
+  };
+}
