@@ -35,13 +35,14 @@ export const COMMANDS = {
     summary: "Kafka → ClickHouse ingest worker (scale mode; needs KAFKA_BROKERS)",
     run: async (argv) => (await import("./ingest")).runIngestCommand(argv),
   },
-  collect: { summary: "run collectors on a server (or once over a file with --stdout)", run: notYet("collect") },
+  collect: { summary: "run collectors on a server (or once over a file with --stdout)", run: async (argv) => (await import("./collect")).runCollectCommand(argv) },
   emit: {
     summary: "record an event from CI: 'emit deploy --repo R --commit C --env E --hosts H'",
     run: async (argv) => (await import("./emit")).runEmitCommand(argv),
   },
   timeline: { summary: "print the postmortem timeline of a window", run: notYet("timeline") },
-  verify: { summary: "verify signatures and sequence gaps of stored events", run: notYet("verify") },
+  verify: { summary: "verify signatures and sequence gaps of stored events", run: async (argv) => (await import("./verify")).runVerifyCommand(argv) },
+  collectors: { summary: "list, register and revoke collectors' signing keys", run: async (argv) => (await import("./collectors")).runCollectorsCommand(argv) },
   drift: { summary: "list direct production edits and their state", run: async (argv) => (await import("./drift")).runDriftCommand(argv) },
 } satisfies Record<string, Command>;
 

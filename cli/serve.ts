@@ -2,6 +2,7 @@ import { loadConfig } from "../config/load";
 import { createLogger } from "../lib/log";
 import { DashboardBuildError } from "../server/dashboard-build";
 import { ListenError, startServe, type RunningServe } from "../server/serve";
+import { InitialAdminError, initialAdminNotice } from "../server/auth/initial-admin";
 import { CONFIG_OPTION, UsageError, parseCommandArgs } from "./usage";
 
 const USAGE = `usage: prodtrail serve [--config FILE] [--port N] [--host H] [--demo | --demo-if-empty] [--dev]
@@ -61,12 +62,13 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     });
   } catch (error) {
     // Start-up failures the user can act on: say what and how, without a stack.
-    if (error instanceof ListenError || error instanceof DashboardBuildError) {
+    if (error instanceof ListenError || error instanceof DashboardBuildError || error instanceof InitialAdminError) {
       console.error(`prodtrail serve: ${error.message}`);
       return 1;
     }
     throw error;
   }
+  if (running.initialAdmin.created) console.log(initialAdminNotice(running.initialAdmin));
   console.log(
     [
       `prodtrail serve: ${running.url}`,

@@ -16,6 +16,10 @@ export const collectConfigSchema = z.strictObject({
   service: z.string().max(256).optional(),
   /** Keys, offsets, baselines and the spool; default `<data_dir>/collector`. */
   state_dir: z.string().optional(),
+  /** SIGTERM/SIGINT: sources stop, parsers flush, the spool closes within this; systemd's TimeoutStopSec (90 s) is above it. */
+  shutdown_deadline_ms: z.number().int().positive().default(10_000),
+  /** A stats line (per source lines/events/unparsed, spool use, shipper lag) this often. */
+  stats_interval_s: z.number().int().positive().default(60),
   sink: z
     .discriminatedUnion("kind", [
       z.strictObject({ kind: z.literal("kafka") }),
@@ -49,7 +53,14 @@ export const collectConfigSchema = z.strictObject({
           rescan_interval_s: z.number().int().positive().default(300),
         })
         .optional(),
-      k8s: z.strictObject({ listen_host: z.string().default("127.0.0.1"), listen_port: z.number().int().min(1).max(65535).default(8443) }).optional(),
+      k8s: z
+        .strictObject({
+          listen_host: z.string().default("127.0.0.1"),
+          listen_port: z.number().int().min(1).max(65535).default(8443),
+          /** One webhook POST; the API server's default batch (400 events) is well under 8 MiB. */
+          max_body_bytes: z.number().int().positive().default(8 * 1024 * 1024),
+        })
+        .optional(),
       git: z
         .strictObject({
           repos: z

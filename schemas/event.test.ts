@@ -119,3 +119,21 @@ describe("batches", () => {
     for (const body of [null, [], "x", { event: [] }, { events: {} }]) expect(parseBatch(body).ok).toBe(false);
   });
 });
+
+describe("empty optional strings", () => {
+  it("are absent, so an event reads back from the store exactly as it was signed", () => {
+    const result = parseEvent({ ...makeEvent({ type: "access.exec" }), reason: "", session_id: "", command: "ls" });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect("reason" in result.event).toBe(false);
+    expect("session_id" in result.event).toBe(false);
+    expect(signingPayload(result.event)).not.toContain('"reason"');
+    expect(result.event).toMatchObject({ command: "ls" });
+  });
+
+  it("still refuses an empty required string by name", () => {
+    const result = parseEvent({ ...makeEvent(), host: "" });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]).toMatchObject({ field: "host", message: "must not be empty" });
+  });
+});

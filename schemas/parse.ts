@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { eventSchema, type AuditEvent } from "./event";
 import { toFieldIssues, describeIssues, type FieldIssue } from "./issues";
 import { EVENT_TYPES } from "./vocab";
@@ -5,6 +6,28 @@ import { EVENT_TYPES } from "./vocab";
 export type ParseResult = { ok: true; event: AuditEvent } | { ok: false; issues: FieldIssue[] };
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+/**
+ * Per type, the optional string fields. For them "" means absent: the store
+ * keeps an absent string as '' and reads '' back as absent, so a collector
+ * that signed `reason: ""` would see its signature fail after the round trip
+ * unless both spellings are one value before anything is hashed or signed.
+ */
+const OPTIONAL_STRINGS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  eventSchema.options.map((member) => {
+    const keys = Object.entries(member.shape)
+      .filter(([, field]) => field instanceof z.ZodOptional && field.unwrap() instanceof z.ZodString)
+      .map(([key]) => key);
+    return [member.shape.type.value, new Set(keys)];
+  }),
+);
+
+function withoutEmptyOptionals(input: object, type: string): Record<string, unknown> {
+  const optional = OPTIONAL_STRINGS.get(type);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) if (!(value === "" && optional?.has(key))) out[key] = value;
+  return out;
+}
 
 /**
  * Validate and normalise one event. Never throws on bad input: the result
@@ -20,7 +43,9 @@ export function parseEvent(input: unknown, fieldPrefix = ""): ParseResult {
       return { ok: false, issues: [{ field, message: `must be one of ${EVENT_TYPES.join(", ")}` }] };
     }
   }
-  const result = eventSchema.safeParse(input);
+  const normalised =
+    typeof input === "object" && input !== null && !Array.isArray(input) ? withoutEmptyOptionals(input, String(Reflect.get(input, "type"))) : input;
+  const result = eventSchema.safeParse(normalised);
   if (result.success) return { ok: true, event: result.data };
   return { ok: false, issues: toFieldIssues(result.error, fieldPrefix) };
 }

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { ensureDashboardBuilt } from "./dashboard-build";
@@ -45,4 +47,22 @@ export async function startDashboard(options: {
     handle: (req, res) => handler(req, res),
     close: () => app.close(),
   };
+}
+
+/**
+ * The /api/ paths the dashboard serves itself (route handlers under
+ * dashboard/app/api, e.g. the streamed export), so the router hands them to
+ * Next while every other unknown /api/ path stays a JSON 404.
+ */
+export function dashboardApiRoutes(appDir = join(DASHBOARD_DIR, "app", "api")): Set<string> {
+  const routes = new Set<string>();
+  const walk = (dir: string, prefix: string) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}/${entry.name}`);
+      else if (/^route\.tsx?$/.test(entry.name)) routes.add(prefix);
+    }
+  };
+  walk(appDir, "/api");
+  return routes;
 }

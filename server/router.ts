@@ -9,6 +9,8 @@ export interface Routes {
   api: Record<string, RequestHandler>;
   /** Everything that is not /api/: the dashboard (Next). Absent in gateway-only tests. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** /api/ paths served by the dashboard's own route handlers (exports), passed to the fallback. */
+  dashboardApi?: ReadonlySet<string>;
 }
 
 /**
@@ -24,6 +26,7 @@ export function createRequestListener(routes: Routes, log: Logger): (req: Incomi
     const handler = Object.hasOwn(routes.api, path) ? routes.api[path] : undefined;
     const run = async () => {
       if (handler) return handler(req, res);
+      if (routes.fallback && routes.dashboardApi?.has(path)) return routes.fallback(req, res);
       if (path.startsWith("/api/v1/") || path === "/api" || path.startsWith("/api/")) {
         req.resume();
         sendError(res, 404, `no such API endpoint: ${req.method ?? "?"} ${path}`);

@@ -16,11 +16,13 @@ import { publishStore } from "./global-store";
 import { ensureInitialAdmin, type InitialAdmin } from "./auth/initial-admin";
 import { withClientIp } from "./auth/client-ip";
 import { publishAuthRuntime } from "./auth/runtime";
-import { startDashboard, type DashboardApp } from "./next-app";
+import { dashboardApiRoutes, startDashboard, type DashboardApp } from "./next-app";
 import { createRequestListener } from "./router";
 import { runShutdown, stopAccepting } from "./shutdown";
 import { prodtrailVersion } from "./version";
 import { startDriftJob } from "../drift/start";
+import { createRegisterHandler, REGISTER_PATH } from "../ingest/gateway/register";
+import { startIntegrityJob } from "../ingest/integrity";
 
 export interface ServeOptions {
   config: Config;
@@ -113,9 +115,10 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
         }),
         "/api/v1/counts": createCountsHandler(store),
+        [REGISTER_PATH]: createRegisterHandler({ store, policy: config.server.api_keys, log: log.child({ component: "register" }) }),
         "/api/health": createHealthHandler({ store, mode: config.kafka.brokers.length > 0 ? "scale" : "embedded", version: prodtrailVersion() }),
       },
-      ...(dashboard ? { fallback: withClientIp(dashboard.handle) } : {}),
+      ...(dashboard ? { fallback: withClientIp(dashboard.handle), dashboardApi: dashboardApiRoutes() } : {}),
     },
     log.child({ component: "http" }),
   );
@@ -151,6 +154,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
 
   // The drift job (drift/): classifies direct edits every drift.interval_seconds.
   const drift = startDriftJob({ store, config, log: log.child({ component: "drift" }) });
+  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
 
   let closing: Promise<boolean> | undefined;
   const close = () => {
@@ -163,6 +167,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           { name: "finish in-flight requests", run: () => drained },
           ...(dashboard ? [{ name: "close the dashboard (Next)", run: () => dashboard.close() }] : []),
           { name: "stop the drift job", run: () => drift.stop() },
+          { name: "stop the integrity job", run: () => integrity.stop() },
           {
             name: "close the store",
             run: async () => {

@@ -13,6 +13,11 @@ export const TABLE_NAMES = [
   "schema_migrations",
   "api_keys",
   "collector_keys",
+  "users",
+  "sessions",
+  "code_deletes",
+  "code_commits",
+  "integrity_positions",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -6,6 +6,7 @@ import { writeCursor } from "./cursor";
 import { SpoolClosedError, SpoolError, SpoolFullError, SpoolRecordTooLargeError } from "./errors";
 import { FRAME_HEADER_BYTES, frameBytes } from "./frame";
 import { acquireLock, type SpoolLock } from "./lock";
+import { readLastRecord } from "./last-record";
 import { locate, readNext, type Position, type SpoolBatch } from "./reader";
 import { recoverSpool, type RecoveredSpool } from "./recover";
 import type { SegmentMeta } from "./segment-files";
@@ -140,6 +141,14 @@ export class Spool extends EventEmitter {
         this.log.info({ used_bytes: info.usedBytes, limit_bytes: info.limitBytes }, "spool has space again");
         this.emit("space", info);
       }
+    });
+  }
+
+  /** The newest complete record (acknowledged or not), or null if none was ever kept: the signer's `spoolTail` at start. */
+  lastRecord(): Promise<Buffer | null> {
+    return this.exclusive(async () => {
+      this.assertUsable();
+      return readLastRecord(this.segments);
     });
   }
 

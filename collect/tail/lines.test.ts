@@ -46,3 +46,18 @@ describe("LineSplitter", () => {
     );
   });
 });
+
+describe("LineSplitter with a reused read buffer", () => {
+  it("keeps a line that crosses a read boundary intact when the caller overwrites its buffer", () => {
+    const text = Buffer.from("first line\nsecond half-");
+    const more = Buffer.from("line\n");
+    const shared = Buffer.alloc(64);
+    const s = new LineSplitter(0, 1 << 20);
+    text.copy(shared);
+    const out = s.push(shared.subarray(0, text.length));
+    shared.fill(0x2d); // the next read lands in the same buffer
+    more.copy(shared);
+    out.push(...s.push(shared.subarray(0, more.length)));
+    expect(out.map((l) => l.text)).toEqual(["first line", "second half-line"]);
+  });
+});

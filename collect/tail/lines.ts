@@ -57,7 +57,11 @@ export class LineSplitter {
       rest = rest.subarray(room);
     }
     if (rest.length > 0) {
-      this.partial.push(rest);
+      // A copy: callers reuse their read buffer (read.ts reads into one 64 KiB
+      // buffer), and a view kept past this call would be overwritten by the
+      // next read — the held start of a line crossing a read boundary was
+      // garbled before this copy.
+      this.partial.push(Buffer.from(rest));
       this.partialBytes += rest.length;
       this.position += rest.length;
     }

@@ -6,6 +6,7 @@ import { createIngestMetrics, serveMetrics } from "./metrics";
 import type { IngestConfig } from "./config";
 import { startIngestWorker } from "./worker";
 import { kafkaConnection } from "../kafka/from-config";
+import { startIntegrityJob } from "../integrity";
 
 /**
  * `prodtrail ingest` as a process: open and migrate the store, consume until
@@ -39,6 +40,7 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
   const server =
     ingest.metrics.port > 0 ? await serveMetrics(metrics.registry, ingest.metrics.host, ingest.metrics.port, () => worker.isRunning()) : undefined;
   if (server) log.info({ port: server.port }, "metrics on /metrics, health on /healthz");
+  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
 
   const signal = await new Promise<NodeJS.Signals | "crash">((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
@@ -53,6 +55,7 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
   });
   log.info({ signal }, "stopping ingest");
   await worker.stop();
+  await integrity.stop();
   await server?.close();
   await store.close();
   return signal === "crash" ? 1 : 0;

@@ -103,7 +103,9 @@ async function startOnce(opts: StartOptions): Promise<LocalBroker> {
 
   // A cluster id is 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints).
   const clusterId = randomBytes(16).toString("base64url");
-  const format = spawnSync("java", java("kafka.tools.StorageTool", ["format", "-t", clusterId, "-c", props]), {
+  // `--cluster-id=…` in one argument: 1 id in 64 starts with "-", which the
+  // storage tool would read as an option after a separate "-t".
+  const format = spawnSync("java", java("kafka.tools.StorageTool", ["format", `--cluster-id=${clusterId}`, "-c", props]), {
     encoding: "utf8",
     timeout: 60_000,
   });

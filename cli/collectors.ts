@@ -1,0 +1,88 @@
+import { readFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import { loadConfig } from "../config/load";
+import { canonicalPublicKey, listCollectorKeys, registerCollectorKey, revokeCollectorKeys } from "../store/collector-keys";
+import { migrate } from "../store/migrate";
+import { openStore, type Store } from "../store/open";
+import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
+
+const USAGE = `usage: prodtrail collectors list [--json]
+       prodtrail collectors register COLLECTOR_ID (PUBLIC_KEY | --file collector.pub) [--replace]
+       prodtrail collectors revoke COLLECTOR_ID [--key PUBLIC_KEY]
+
+Collectors' Ed25519 public keys, which ingest verifies their signed events
+with. Collectors register their own key on first run; replacing a key is an
+admin act: 'revoke' the old one (or 'register --replace', which revokes the
+active key and registers the new one). PUBLIC_KEY is PEM or the 32 raw bytes
+in base64. Embedded mode: run while 'prodtrail serve' is stopped, or against
+CLICKHOUSE_URL.`;
+
+const OPTIONS = { ...CONFIG_OPTION, file: { type: "string" }, key: { type: "string" }, replace: { type: "boolean" }, json: { type: "boolean" } } as const;
+
+export async function runCollectorsCommand(argv: string[], deps: { store?: Store; print?: (line: string) => void } = {}): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, USAGE, true);
+  const print = deps.print ?? ((line: string) => console.log(line));
+  if (values.help) {
+    print(USAGE);
+    return 0;
+  }
+  const [action, collectorId, keyArg] = positionals;
+  if (action !== "list" && action !== "register" && action !== "revoke") throw new UsageError("expected list, register or revoke", USAGE);
+  if (action !== "list" && collectorId === undefined) throw new UsageError(`${action} needs a COLLECTOR_ID`, USAGE);
+  const publicKey = action === "register" ? (keyArg ?? (values.file !== undefined ? await readFile(values.file, "utf8") : undefined)) : undefined;
+  if (action === "register" && publicKey === undefined) throw new UsageError("register needs a PUBLIC_KEY or --file", USAGE);
+  if (publicKey !== undefined) {
+    try {
+      canonicalPublicKey(publicKey);
+    } catch (error) {
+      throw new UsageError(`PUBLIC_KEY is not an Ed25519 public key (PEM or 32 raw bytes in base64): ${error instanceof Error ? error.message : String(error)}`, USAGE);
+    }
+  }
+  const store = deps.store ?? (await openConfigured(values.config));
+  const actor = `cli:${userInfo().username}`;
+  try {
+    if (action === "list") {
+      const keys = await listCollectorKeys(store);
+      if (values.json === true) print(JSON.stringify(keys, null, 2));
+      else if (keys.length === 0) print("no collector keys registered");
+      else for (const k of keys) print(`${k.collectorId.padEnd(24)} ${k.publicKey}  ${k.revokedAt !== null ? `revoked ${k.revokedAt}` : `active since ${k.registeredAt}`} (${k.registeredBy})`);
+      return 0;
+    }
+    const id = collectorId ?? "";
+    if (action === "revoke") {
+      const revoked = await revokeCollectorKeys(store, id, values.key);
+      if (revoked.length === 0) {
+        print(`collector ${id} has no active key${values.key !== undefined ? " matching --key" : ""}; nothing revoked`);
+        return 1;
+      }
+      for (const k of revoked) print(`revoked ${k.publicKey} of collector ${id}`);
+      return 0;
+    }
+    if (values.replace === true) for (const k of await revokeCollectorKeys(store, id)) print(`revoked ${k.publicKey} of collector ${id}`);
+    const result = await registerCollectorKey(store, { collectorId: id, publicKey: publicKey ?? "", registeredBy: actor });
+    if (result.outcome === "conflict") {
+      print(`collector ${id} already has an active key ${result.active.publicKey}; pass --replace to revoke it and register this one`);
+      return 1;
+    }
+    if (result.outcome === "revoked") {
+      print(`this key was revoked for collector ${id} at ${result.key.revokedAt ?? "?"}; a revoked key is never accepted again`);
+      return 1;
+    }
+    print(`${result.outcome === "registered" ? "registered" : "already registered:"} ${result.key.publicKey} for collector ${id}`);
+    return 0;
+  } finally {
+    if (deps.store === undefined) await store.close();
+  }
+}
+
+async function openConfigured(path: string | undefined): Promise<Store> {
+  const config = loadConfig({ path });
+  const store = await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir });
+  try {
+    await migrate(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}

@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * `prodtrail drift` end to end, as a user runs it: the real binary in its own
+ * process on its own embedded data directory (the engine is one per process
+ * and directory), seeded by drift/testing/seed-cli.ts.
+ */
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "..");
+let config: string;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(join(root, "bin", "prodtrail"), ["drift", "--config", config, ...args], { cwd: root, env: { ...process.env, PRODTRAIL_LOG_LEVEL: "error", CLICKHOUSE_URL: "" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    // execFile rejects with the exit code and both outputs on the error object.
+    const field = (name: string): unknown => (error instanceof Error ? Reflect.get(error, name) : undefined);
+    const code = field("code");
+    const text = (v: unknown) => (typeof v === "string" ? v : "");
+    return { code: typeof code === "number" ? code : -1, stdout: text(field("stdout")), stderr: text(field("stderr")) };
+  }
+}
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "drift-cli-"));
+  config = join(dir, "prodtrail.yaml");
+  writeFileSync(config, `data_dir: ${join(dir, "data")}\ndrift:\n  interval_seconds: 0\n  mappings:\n    - hosts: [web-*]\n      host_path: /etc/nginx/\n      repo: infra\n      repo_path: nginx/\n`);
+  await run(process.execPath, ["--import", "tsx", join(root, "drift", "testing", "seed-cli.ts"), config], { cwd: root });
+}, 120_000);
+
+describe("prodtrail drift", () => {
+  it("lists, accepts with a ticket and a note, and refuses bad input with a clear message", async () => {
+    const listed = await cli("--evaluate", "--json");
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows: unknown = JSON.parse(listed.stdout);
+    expect(rows).toEqual([expect.objectContaining({ change_event_id: "cli-edit-1", state: "unreconciled", repo_path: "nginx/nginx.conf", flagged: true })]);
+
+    const accepted = await cli("accept", "cli-edit-1", "--ticket", "OPS-1", "--note", "vendor hotfix, kept", "--by", "ops@example.com");
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toMatch(/accepted cli-edit-1 \(was unreconciled\)/);
+    const after = await cli("--state", "accepted", "--json");
+    expect(JSON.parse(after.stdout)).toEqual([expect.objectContaining({ change_event_id: "cli-edit-1", accepted_by: "ops@example.com", accepted_ticket: "OPS-1" })]);
+
+    const text = await cli("show", "cli-edit-1");
+    expect(text.stdout).toMatch(/accepted by ops@example.com \(OPS-1\)/);
+
+    const badState = await cli("--state", "fine");
+    expect(badState.code).toBe(2);
+    expect(badState.stderr).toMatch(/unknown state 'fine' \(known: sanctioned/);
+    const missing = await cli("accept", "nope", "--ticket", "OPS-2", "--note", "whatever");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no direct edit with change event id nope/);
+    const noTicket = await cli("accept", "cli-edit-1", "--note", "x");
+    expect(noTicket.code).toBe(2);
+    expect(noTicket.stderr).toMatch(/--ticket is required/);
+  }, 180_000);
+});

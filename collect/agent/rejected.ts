@@ -1,0 +1,85 @@
+import { mkdir, open } from "node:fs/promises";
+import { join } from "node:path";
+import type { AuditEvent } from "../../schemas";
+import type { Logger } from "../../lib/log";
+import { HttpSinkRejectedError } from "../sinks/http-sink";
+import { KafkaSinkError } from "../sinks/kafka-sink";
+import type { Sink } from "../sink";
+
+export interface Rejection {
+  event: AuditEvent;
+  reasons: Array<{ field: string; message: string }>;
+}
+
+/**
+ * Kafka codes that are about the events themselves. Authorization, unknown
+ * topic or protocol mismatches are also "permanent" to the broker, but they
+ * are the deployment's fault: those batches stay in the spool (retried,
+ * logged at error) until an operator fixes the config, rather than every
+ * event of the outage being moved to rejected files.
+ */
+const EVENT_CODES = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE"]);
+
+/**
+ * The shipper's publish: events the sink refuses for good are written with
+ * their reasons to `<state_dir>/rejected/<timestamp>.jsonl` (fsynced, kept,
+ * logged at error) and the rest is published; the batch is then acked.
+ * Retrying a refused event would block the stream forever; dropping it would
+ * lose an audit record. Anything else (outage, 5xx, 401) is thrown: the
+ * shipper retries with backoff and the spool keeps the events.
+ */
+export function publishWithRejects(sink: Sink, rejectedDir: string, log: Logger): (events: AuditEvent[]) => Promise<void> {
+  const write = (r: Rejection[]): Promise<void> => writeRejected(rejectedDir, r, log);
+  const publish = async (events: AuditEvent[]): Promise<void> => {
+    if (events.length === 0) return;
+    try {
+      await sink.publish(events);
+    } catch (err) {
+      if (err instanceof HttpSinkRejectedError) {
+        const byIndex = new Map(err.rejected.map((r) => [r.index, r.issues]));
+        if (byIndex.size === 0) {
+          // The request as a whole was refused: find the culprits by halves.
+          if (events.length === 1 && events[0]) return write([{ event: events[0], reasons: err.issues }]);
+          return bisect(events, publish);
+        }
+        await write(events.flatMap((event, i) => { const reasons = byIndex.get(i); return reasons ? [{ event, reasons }] : []; }));
+        return publish(events.filter((_, i) => !byIndex.has(i)));
+      }
+      if (err instanceof KafkaSinkError && !err.retriable && err.code !== undefined && EVENT_CODES.has(err.code)) {
+        if (events.length === 1 && events[0]) return write([{ event: events[0], reasons: [{ field: "(kafka)", message: err.message }] }]);
+        return bisect(events, publish);
+      }
+      throw err;
+    }
+  };
+  return publish;
+}
+
+async function bisect(events: AuditEvent[], publish: (e: AuditEvent[]) => Promise<void>): Promise<void> {
+  const mid = Math.ceil(events.length / 2);
+  await publish(events.slice(0, mid));
+  await publish(events.slice(mid));
+}
+
+let sequence = 0;
+
+export async function writeRejected(dir: string, rejections: readonly Rejection[], log: Logger): Promise<void> {
+  if (rejections.length === 0) return;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const now = new Date();
+  sequence += 1;
+  const file = join(dir, `${now.toISOString().replace(/[:.]/g, "-")}-${process.pid}-${sequence}.jsonl`);
+  const text = rejections.map((r) => JSON.stringify({ rejected_at: now.toISOString(), reasons: r.reasons, event: r.event })).join("\n");
+  const fh = await open(file, "wx", 0o600);
+  try {
+    await fh.writeFile(`${text}\n`);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  const first = rejections[0]?.reasons[0];
+  log.error(
+    { rejected: rejections.length, file, first_reason: first ? `${first.field}: ${first.message}` : undefined },
+    "sink refused events for good: kept in the rejected file, not retried (fix the collector, then re-send them with the file's events)",
+  );
+}

@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import type { AuditEvent } from "../../schemas";
+import type { CollectConfig } from "../../config/collect";
+import type { Logger } from "../../lib/log";
+import { AuditdParser } from "../sources/auditd";
+import { AuthParser } from "../sources/auth";
+import { FilesSource } from "../sources/files";
+import { GitIndexer } from "../sources/git";
+import { VaultParser } from "../sources/vault";
+import { type ParserStats, type SourceContext, type SourceParser } from "../sources/types";
+import type { TailCheckpoint } from "../tail";
+import { K8sWebhook } from "./k8s-webhook";
+import { PackagesSource } from "./packages-source";
+import type { Pipeline } from "./pipeline";
+import { TailSource, tailKey } from "./tail-source";
+
+/** Counters of a source that has no parser (files, git): events emitted. */
+export interface EmitStats {
+  events: number;
+}
+
+export interface AgentSources {
+  tails: TailSource[];
+  packages: PackagesSource | null;
+  files: FilesSource | null;
+  git: GitIndexer | null;
+  k8s: K8sWebhook | null;
+  /** name → stats, for the periodic stats line. */
+  stats: Map<string, ParserStats | EmitStats>;
+}
+
+export interface OpenSourcesOptions {
+  config: CollectConfig;
+  stateDir: string;
+  ctx: SourceContext;
+  pipeline: Pipeline;
+  resumeFrom: ReadonlyMap<string, TailCheckpoint>;
+  pollIntervalMs?: number;
+  log: Logger;
+}
+
+/** Open every configured source (none reads yet); unconfigured sources stay null/empty. */
+export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> {
+  const { config: c, ctx, pipeline, log } = o;
+  const out: AgentSources = { tails: [], packages: null, files: null, git: null, k8s: null, stats: new Map() };
+  const poll = o.pollIntervalMs === undefined ? {} : { pollIntervalMs: o.pollIntervalMs };
+  const tailed: Array<[string, string[] | undefined, () => SourceParser]> = [
+    ["auth", c.sources.auth?.paths, () => new AuthParser(ctx)],
+    ["auditd", c.sources.auditd?.paths, () => new AuditdParser(ctx)],
+    ["vault", c.sources.vault?.paths, () => new VaultParser(ctx, { breakGlassPaths: c.sources.vault?.break_glass_paths ?? [] })],
+  ];
+  for (const [source, paths, make] of tailed) {
+    for (const path of paths ?? []) {
+      // One parser per file: grouping state (auditd events, sshd sessions) never mixes two files.
+      const parser = make();
+      const key = tailKey(source, path);
+      out.tails.push(
+        await TailSource.open({
+          source, path, stateDir: o.stateDir, pipeline, stats: parser.stats, resumeFrom: o.resumeFrom.get(key) ?? null, ...poll,
+          handle: (lines) => lines.flatMap((l) => parser.push(l.text, { file: l.fileId, offset: l.offset })),
+          flush: () => parser.flush(),
+          log: log.child({ source, path }),
+        }),
+      );
+      out.stats.set(paths && paths.length > 1 ? `${source}:${path}` : source, parser.stats);
+    }
+  }
+  if (c.sources.packages) {
+    out.packages = await PackagesSource.open({
+      dpkgLog: c.sources.packages.dpkg_log, aptHistory: c.sources.packages.apt_history, ctx, stateDir: o.stateDir, pipeline, ...poll,
+      log: log.child({ source: "packages" }),
+    });
+    out.stats.set("dpkg", out.packages.dpkgParser.stats);
+    out.stats.set("apt", out.packages.aptParser.stats);
+  }
+  if (c.sources.files) {
+    const f = c.sources.files;
+    const stats: EmitStats = { events: 0 };
+    out.files = await FilesSource.open({
+      roots: f.roots, include: f.include, exclude: f.exclude, stateDir: join(o.stateDir, "files"), host: ctx.host, env: ctx.env,
+      rescanIntervalMs: f.rescan_interval_s * 1000, emit: counted(stats, pipeline), log: log.child({ source: "files" }),
+    });
+    out.stats.set("files", stats);
+  }
+  if (c.sources.git) {
+    const g = c.sources.git;
+    const stats: EmitStats = { events: 0 };
+    out.git = await GitIndexer.open({
+      repos: g.repos.map((r) => ({ name: r.name, path: r.path, branches: r.branches })), stateDir: join(o.stateDir, "git"), host: ctx.host, env: ctx.env,
+      intervalMs: g.fetch_interval_s * 1000, emit: counted(stats, pipeline), log: log.child({ source: "git" }),
+    });
+    out.stats.set("git", stats);
+  }
+  if (c.sources.k8s) {
+    const k = c.sources.k8s;
+    out.k8s = await K8sWebhook.listen({ host: k.listen_host, port: k.listen_port, maxBodyBytes: k.max_body_bytes, ctx, pipeline, log: log.child({ source: "k8s" }) });
+    out.stats.set("k8s", out.k8s.stats);
+  }
+  return out;
+}
+
+function counted(stats: EmitStats, pipeline: Pipeline): (events: AuditEvent[]) => Promise<void> {
+  return async (events) => {
+    await pipeline.write(events);
+    stats.events += events.length;
+  };
+}

@@ -1,0 +1,304 @@
+import { mkdirSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configSchema } from "../../config/schema";
+import { createLogger } from "../../lib/log";
+import { startServe, type RunningServe } from "../../server/serve";
+import { startTestProvider, type TestProvider } from "../../server/auth/testing/oidc-provider";
+import { SESSION_COOKIE } from "../../server/auth/sessions";
+import { createUser } from "../../server/auth/users";
+import { openTestStore, type TestStore } from "../store";
+
+/**
+ * Sign-in and roles as a person meets them: Debian's Chromium against the
+ * real `prodtrail serve` (production Next build, real store, the OIDC test
+ * provider on another port). Screenshots go to test-artifacts/screenshots/.
+ */
+const SHOTS = join(process.cwd(), "test-artifacts", "screenshots");
+const log = createLogger("auth-e2e", "warn");
+const PASSWORD = "e2e password 1234";
+const users = { admin: "admin.e2e@example.com", analyst: "analyst.e2e@example.com", viewer: "viewer.e2e@example.com" } as const;
+
+let store: TestStore;
+let provider: TestProvider;
+let serve: RunningServe;
+let browser: Browser;
+/** Every console error and CSP violation any page reported. */
+const consoleErrors: string[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      s.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  [store, provider] = await Promise.all([openTestStore(), startTestProvider()]);
+  for (const [role, email] of Object.entries(users)) {
+    await createUser(store, { email, name: `${role} e2e`, role: role === "admin" ? "admin" : role === "analyst" ? "analyst" : "viewer", password: PASSWORD, createdBy: "e2e" });
+  }
+  // The OIDC redirect URI names the port, so the port is chosen before the server starts.
+  const port = await freePort();
+  const config = configSchema.parse({
+    server: { port },
+    auth: {
+      oidc: { issuer: provider.issuer, client_id: provider.clientId, client_secret: provider.clientSecret, redirect_uri: `http://127.0.0.1:${port}/signin/oidc/callback` },
+    },
+  });
+  serve = await startServe({ config, log, store, dev: false });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.close();
+  await provider?.close();
+  await store?.drop();
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return { context, page };
+}
+
+async function signIn(page: Page, email: string, password = PASSWORD, next = "/"): Promise<void> {
+  await page.goto(`${serve.url}/signin?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await page.click('button[type="submit"]');
+}
+
+async function sessionCookie(context: BrowserContext): Promise<string | undefined> {
+  return (await context.cookies()).find((c) => c.name === SESSION_COOKIE)?.value;
+}
+
+const get = (path: string, cookie?: string) =>
+  fetch(`${serve.url}${path}`, { redirect: "manual", headers: cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {} });
+
+describe("sign-in and roles in Chromium", () => {
+  it("sends a signed-out visitor to /signin, keeping where they were going", async () => {
+    const res = await get("/events?env=prod");
+    expect([303, 307, 308]).toContain(res.status);
+    expect(res.headers.get("location")).toBe("/signin?next=%2Fevents%3Fenv%3Dprod");
+    const { context, page } = await newPage();
+    await page.goto(`${serve.url}/trends`);
+    expect(new URL(page.url()).pathname).toBe("/signin");
+    await page.screenshot({ path: join(SHOTS, "signin.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("serves every page with a nonce CSP and the other security headers, and Next's scripts carry the nonce", async () => {
+    const res = await get("/signin");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("'strict-dynamic'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
+    const html = await res.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    const again = (await get("/signin")).headers.get("content-security-policy");
+    expect(again).not.toBe(csp);
+    // Not-found pages render per request too (the layout reads cookies), so their scripts get the nonce as well.
+    const missing = await get("/no-such-page");
+    const missingNonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(missing.headers.get("content-security-policy") ?? "")?.[1];
+    for (const [tag] of (await missing.text()).matchAll(/<script\b[^>]*>/g)) expect(tag).toContain(`nonce="${missingNonce}"`);
+  });
+
+  it("created no initial admin: users already existed when the server started", () => {
+    expect(serve.initialAdmin).toEqual({ created: false });
+  });
+
+  it("refuses a wrong password with a message that does not say whether the email exists", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, users.analyst, "not the password!");
+    const known = await page.getByTestId("signin-error").textContent();
+    await signIn(page, "nobody.here@example.com", "not the password!");
+    const unknown = await page.getByTestId("signin-error").textContent();
+    expect(known).toBe(unknown);
+    expect(await sessionCookie(context)).toBeUndefined();
+    await context.close();
+  });
+
+  it("locks an email out after 10 failed attempts and says so on the page", async () => {
+    const email = `locked-${Date.now()}@example.com`;
+    await createUser(store, { email, role: "viewer", password: PASSWORD, createdBy: "e2e" });
+    const { context, page } = await newPage();
+    for (let i = 0; i < 10; i++) {
+      await signIn(page, email, `wrong password ${i}`);
+      await page.getByTestId("signin-error").waitFor();
+    }
+    await signIn(page, email, PASSWORD);
+    await expect.poll(() => page.getByTestId("signin-error").textContent()).toContain("locked");
+    await page.screenshot({ path: join(SHOTS, "signin-locked.png"), fullPage: true });
+    expect(await sessionCookie(context)).toBeUndefined();
+    await context.close();
+  });
+
+  for (const role of ["admin", "analyst", "viewer"] as const) {
+    it(`signs in as ${role}: HttpOnly SameSite=Lax cookie, back to the page asked for, name and role in the top bar`, async () => {
+      const { context, page } = await newPage();
+      await signIn(page, users[role], PASSWORD, "/trends");
+      await page.waitForURL(`${serve.url}/trends`);
+      const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
+      await expect.poll(() => page.getByTestId("signout").textContent()).toContain(`${users[role]} · ${role}`);
+      await page.screenshot({ path: join(SHOTS, `trends-as-${role}.png`), fullPage: true });
+      await context.close();
+    });
+  }
+
+  it("keeps viewers and analysts out of admin, and viewers out of events by URL and export", async () => {
+    for (const role of ["viewer", "analyst"] as const) {
+      const { context, page } = await newPage();
+      await signIn(page, users[role]);
+      await page.waitForURL(`${serve.url}/`);
+      await page.goto(`${serve.url}/admin`);
+      await expect.poll(() => page.getByTestId("forbidden").count()).toBe(1);
+      expect(await page.getByTestId("users").count()).toBe(0);
+      if (role === "viewer") {
+        const cookie = await sessionCookie(context);
+        const exported = await get("/timeline/export?format=md&range=24h", cookie);
+        expect(exported.status).toBe(403);
+        expect(await exported.text()).not.toContain("|");
+        await page.goto(`${serve.url}/events`);
+        await page.screenshot({ path: join(SHOTS, "events-as-viewer.png"), fullPage: true });
+        expect(await page.locator("[data-event-id]").count()).toBe(0);
+      }
+      await context.close();
+    }
+    expect((await get("/timeline/export?format=md")).status).toBe(401);
+  });
+
+  it("refuses a sign-in form posted from another site (login CSRF), and a forged sign-out", async () => {
+    // The attacker's page, on another origin, replays the sign-in form with
+    // every hidden field Next renders for the server action, and submits it.
+    const form = /<form[^>]*aria-label="sign in with email and password"[^>]*>([\s\S]*?)<\/form>/.exec(await (await get("/signin")).text())?.[1];
+    expect(form).toContain("$ACTION");
+    const attacker = createHttpServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<form id="f" method="post" enctype="multipart/form-data" action="${serve.url}/signin">${form ?? ""}</form>
+        <script>document.querySelector('[name=email]').value=${JSON.stringify(users.admin)};
+        document.querySelector('[name=password]').value=${JSON.stringify(PASSWORD)};document.getElementById('f').submit();</script>`);
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
+    const address = attacker.address();
+    const attackerUrl = `http://localhost:${address && typeof address === "object" ? address.port : 0}/`;
+    try {
+      const { context, page } = await newPage();
+      const posted = page.waitForResponse((r) => r.url().startsWith(`${serve.url}/signin`) && r.request().method() === "POST");
+      await page.goto(attackerUrl);
+      const response = await posted;
+      expect(response.request().headers().origin ?? (await response.request().allHeaders()).origin).toBe(attackerUrl.slice(0, -1));
+      expect(response.status()).not.toBe(303);
+      expect(await sessionCookie(context)).toBeUndefined();
+      await context.close();
+    } finally {
+      attacker.closeAllConnections();
+      await new Promise((resolve) => attacker.close(resolve));
+    }
+    // The sign-out route handler checks Origin itself.
+    const forged = await fetch(`${serve.url}/signout`, { method: "POST", redirect: "manual", headers: { origin: "http://evil.example" } });
+    expect(forged.status).toBe(403);
+  });
+
+  it("signs out: the cookie is gone and the old session no longer works anywhere", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, users.analyst);
+    await page.waitForURL(`${serve.url}/`);
+    const token = await sessionCookie(context);
+    expect(token).toBeTruthy();
+    expect((await get("/", token)).status).toBe(200);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${serve.url}/signin`);
+    expect(await sessionCookie(context)).toBeUndefined();
+    const replay = await get("/", token);
+    expect(replay.status).toBe(307);
+    expect(replay.headers.get("location")).toContain("/signin");
+    await context.close();
+  });
+
+  it("signs in with OpenID Connect, provisioning a viewer on first sign-in", async () => {
+    provider.user = { sub: `sso-${Date.now()}`, email: "sso.person@example.com", email_verified: true, name: "SSO Person" };
+    const { context, page } = await newPage();
+    await page.goto(`${serve.url}/signin?next=%2Ftrends`);
+    await page.getByTestId("oidc-signin").click();
+    await page.waitForURL(`${serve.url}/trends`);
+    await expect.poll(() => page.getByTestId("signout").textContent()).toContain("sso.person@example.com · viewer");
+    expect(provider.tokensIssued).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it("lets an admin create a user and a collector key (shown once) and revoke it, each change audited", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, users.admin, PASSWORD, "/admin");
+    await page.waitForURL(`${serve.url}/admin`);
+    const newEmail = `made-${Date.now()}@example.com`;
+    const userForm = page.getByRole("form", { name: "create a user" });
+    await userForm.locator('input[name="email"]').fill(newEmail);
+    await userForm.locator('select[name="role"]').selectOption("analyst");
+    await userForm.locator('input[name="password"]').fill("made password 123");
+    await userForm.getByRole("button", { name: "Create user" }).click();
+    await expect.poll(() => page.locator(`tr[data-email="${newEmail}"]`).count()).toBe(1);
+
+    const keyForm = page.getByRole("form", { name: "create a collector key" });
+    await keyForm.locator('input[name="name"]').fill("e2e-collector");
+    await keyForm.getByRole("button", { name: "Create key" }).click();
+    const token = await page.getByTestId("new-token").textContent();
+    expect(token).toMatch(/^ptk_[0-9a-f]{16}_/);
+    await page.screenshot({ path: join(SHOTS, "admin.png"), fullPage: true });
+    await page.getByRole("form", { name: "revoke key e2e-collector" }).getByRole("button", { name: "Revoke" }).click();
+    await expect.poll(() => page.getByTestId("keys").textContent()).toContain("revoked");
+    await page.reload();
+    expect(await page.content()).not.toContain(token ?? "(none)");
+
+    const rows = await store.client.query({
+      query: `SELECT command FROM ${store.tables.events} WHERE type = 'audit.view' AND actor_id = {a:String} AND labels['action'] = 'admin' ORDER BY occurred_at`,
+      query_params: { a: users.admin },
+      format: "JSONEachRow",
+    });
+    const commands = (await rows.json<{ command: string }>()).map((r) => r.command);
+    expect(commands.some((c) => c.includes("op=create-user") && c.includes(newEmail))).toBe(true);
+    expect(commands.some((c) => c.includes("op=create-key"))).toBe(true);
+    expect(commands.some((c) => c.includes("op=revoke-key"))).toBe(true);
+    await context.close();
+  });
+
+  it("records page views and sign-ins as events through the pipeline", async () => {
+    const rows = await store.client.query({
+      query: `SELECT type, actor_id, channel, session_id, resource FROM ${store.tables.events} WHERE env = 'prodtrail' ORDER BY occurred_at`,
+      format: "JSONEachRow",
+    });
+    const events = await rows.json<{ type: string; actor_id: string; channel: string; session_id: string; resource: string }>();
+    expect(events.some((e) => e.type === "audit.view" && e.actor_id === users.admin && e.resource === "/admin" && e.session_id !== "")).toBe(true);
+    expect(events.some((e) => e.type === "access.login" && e.actor_id === users.viewer && e.channel === "dashboard")).toBe(true);
+    expect(events.some((e) => e.type === "access.login_failed" && e.actor_id === "nobody.here@example.com")).toBe(true);
+    expect(events.some((e) => e.type === "access.logout" && e.actor_id === users.analyst && e.session_id !== "")).toBe(true);
+  });
+
+  it("saw no script errors or CSP violations in any page", () => {
+    // The forged-Origin test makes Next log a failed server action; everything else must be clean.
+    const unexpected = consoleErrors.filter((e) => !/Failed to load resource|server action|Server Action/i.test(e) || /Content Security Policy/i.test(e));
+    expect(unexpected).toEqual([]);
+  });
+});
