@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * `prodtrail drift` end to end, as a user runs it: the real binary in its own
@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
 let config: string;
+let dir: string;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -28,11 +29,13 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "drift-cli-"));
+  dir = mkdtempSync(join(tmpdir(), "drift-cli-"));
   config = join(dir, "prodtrail.yaml");
   writeFileSync(config, `data_dir: ${join(dir, "data")}\ndrift:\n  interval_seconds: 0\n  mappings:\n    - hosts: [web-*]\n      host_path: /etc/nginx/\n      repo: infra\n      repo_path: nginx/\n`);
   await run(process.execPath, ["--import", "tsx", join(root, "drift", "testing", "seed-cli.ts"), config], { cwd: root });
 }, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("prodtrail drift", () => {
   it("lists, accepts with a ticket and a note, and refuses bad input with a clear message", async () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { configSchema } from "../config/schema";
 import { createLogger } from "../lib/log";
 import { makeEvents } from "../test/factories/events";
+import { signedInCookie } from "../test/session";
 import { openTestStore, type TestStore } from "../test/store";
 import { insertEvents } from "../store/events";
 import { startServe } from "./serve";
@@ -31,7 +32,8 @@ describe("serve --demo-if-empty", () => {
       expect(serve.demo).toBe(true);
       const { events } = await (serve.demoBackfill ?? Promise.reject(new Error("no backfill")));
       expect(events).toBeGreaterThan(0);
-      const counts = countsSchema.parse(await (await fetch(`${serve.url}/api/v1/counts?hours=48`)).json());
+      const { cookie } = await signedInCookie(store);
+      const counts = countsSchema.parse(await (await fetch(`${serve.url}/api/v1/counts?hours=48`, { headers: { cookie } })).json());
       expect(counts.total).toBeGreaterThan(0);
       expect(counts.demo).toBe(true);
       expect(counts.demoEvents).toBe(counts.total);

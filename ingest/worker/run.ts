@@ -7,6 +7,7 @@ import type { IngestConfig } from "./config";
 import { startIngestWorker } from "./worker";
 import { kafkaConnection } from "../kafka/from-config";
 import { startIntegrityJob } from "../integrity";
+import { startDriftJob } from "../../drift/start";
 
 /**
  * `prodtrail ingest` as a process: open and migrate the store, consume until
@@ -40,6 +41,9 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
   const server =
     ingest.metrics.port > 0 ? await serveMetrics(metrics.registry, ingest.metrics.host, ingest.metrics.port, () => worker.isRunning()) : undefined;
   if (server) log.info({ port: server.port }, "metrics on /metrics, health on /healthz");
+  // The drift and integrity jobs run in every worker: their rows are
+  // deterministic and versioned, so several workers evaluating at once agree.
+  const drift = startDriftJob({ store, config, log: log.child({ component: "drift" }) });
   const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
 
   const signal = await new Promise<NodeJS.Signals | "crash">((resolve) => {
@@ -56,6 +60,7 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
   log.info({ signal }, "stopping ingest");
   await worker.stop();
   await integrity.stop();
+  await drift.stop();
   await server?.close();
   await store.close();
   return signal === "crash" ? 1 : 0;

@@ -1,0 +1,119 @@
+import Link from "next/link";
+import { Suspense } from "react";
+import { Skeleton } from "../../components/panel";
+import { recordAudit } from "../../lib/audit";
+import { ForbiddenNotice } from "../../lib/auth/forbidden-notice";
+import { ForbiddenError } from "../../lib/auth/permissions";
+import { requireViewer } from "../../lib/auth/session";
+import { driftEdits, openDirectEditsTile } from "../../lib/data/drift";
+import { getStore } from "../../lib/store";
+import type { DriftRow } from "../../../drift/queries";
+import { DRIFT_STATES, isDriftState, type DriftState } from "../../../drift/states";
+import { EvidenceDrawer } from "./evidence-drawer";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Direct edits" };
+
+type Raw = Record<string, string | string[] | undefined>;
+const first = (raw: Raw, key: string) => (Array.isArray(raw[key]) ? raw[key][0] : raw[key]) ?? "";
+const all = (raw: Raw, key: string) => (Array.isArray(raw[key]) ? raw[key] : raw[key] ? [raw[key]] : []);
+
+function age(seconds: number): string {
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.floor(seconds / 3600)} h`;
+  return `${Math.floor(seconds / 86_400)} d`;
+}
+
+/** Filters live in the URL (?state=…&host=…&path=…&repo=…&edit=<id>) so a view can be shared. */
+export default async function DriftPage({ searchParams }: { searchParams: Promise<Raw> }) {
+  const viewer = await requireViewer();
+  const raw = await searchParams;
+  const states = all(raw, "state").filter(isDriftState);
+  const hosts = all(raw, "host");
+  const path = first(raw, "path");
+  const repo = first(raw, "repo");
+  const edit = first(raw, "edit");
+  const store = getStore();
+  const query = new URLSearchParams();
+  for (const s of states) query.append("state", s);
+  for (const h of hosts) query.append("host", h);
+  if (path) query.set("path", path);
+  if (repo) query.set("repo", repo);
+  const here = (extra: Record<string, string>) => {
+    const q = new URLSearchParams(query);
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    return `/drift?${q.toString()}`;
+  };
+  const stateHref = (s: DriftState | "") => {
+    const q = new URLSearchParams(query);
+    q.delete("state");
+    if (s) q.set("state", s);
+    return `/drift?${q.toString()}`;
+  };
+  let rows, tile;
+  try {
+    [rows, tile] = await Promise.all([driftEdits(viewer, store, { states, hosts, path, repo, limit: 1000 }), openDirectEditsTile(viewer, store)]);
+  } catch (error) {
+    if (error instanceof ForbiddenError) return <ForbiddenNotice error={error} />;
+    throw error;
+  }
+  // Unmanaged edits are shown apart (DESIGN.md): no mapping means no verdict, never "fine".
+  const managed = rows.filter((r) => r.state !== "unmanaged");
+  const unmanaged = rows.filter((r) => r.state === "unmanaged");
+  const counts = new Map(tile.byState.map((r) => [r.state, r.edits]));
+  await recordAudit(viewer, { action: "view", resource: "/drift", params: Object.fromEntries(query) });
+  return (
+    <>
+      <h1>Direct edits</h1>
+      <p className="sub">Changes made on hosts by hand, and whether their content reached the codebase. Unmanaged paths (no mapping) are listed apart, never counted as fine. <strong data-testid="drift-open">{tile.open}</strong> open.</p>
+      <nav aria-label="states" style={{ display: "flex", gap: "0.4rem", flexWrap: "wrap", margin: "0 0 0.75rem" }} data-testid="drift-states">
+        <Link className="chip" href={stateHref("")} aria-current={states.length === 0 ? "page" : undefined}>all</Link>
+        {DRIFT_STATES.map((s) => (
+          <Link className="chip" key={s} href={stateHref(s)} aria-current={states.includes(s) ? "page" : undefined}>
+            {s.replace("_", " ")} {counts.get(s) ?? 0}
+          </Link>
+        ))}
+      </nav>
+      <form method="get" className="filterbar" aria-label="filters">
+        {states.map((s) => <input key={s} type="hidden" name="state" value={s} />)}
+        <label>Host <input name="host" defaultValue={hosts[0] ?? ""} /></label>
+        <label>Path contains <input name="path" defaultValue={path} /></label>
+        <label>Repository <input name="repo" defaultValue={repo} /></label>
+        <button type="submit">Filter</button>
+      </form>
+      {managed.length === 0 ? <div className="notice empty">No direct edits match.</div> : <EditsTable rows={managed} href={(id) => here({ edit: id })} selected={edit} />}
+      {unmanaged.length > 0 ? (
+        <>
+          <h2>Unmanaged: no mapping covers these paths</h2>
+          <p className="sub">No verdict either way — add a <code>drift.mappings</code> entry in prodtrail.yaml to judge them against a repository.</p>
+          <EditsTable rows={unmanaged} href={(id) => here({ edit: id })} selected={edit} />
+        </>
+      ) : null}
+      {edit ? (
+        <Suspense fallback={<aside className="drawer"><Skeleton rows={12} /></aside>}>
+          <EvidenceDrawer viewer={viewer} store={store} id={edit} closeHref={stateHref(states[0] ?? "")} />
+        </Suspense>
+      ) : null}
+    </>
+  );
+}
+
+function EditsTable({ rows, href, selected }: { rows: DriftRow[]; href: (id: string) => string; selected: string }) {
+  return (
+    <table className="events" data-testid="drift-table">
+      <thead><tr><th>State</th><th>Age</th><th>Host</th><th>Path</th><th>Who</th><th>Commit</th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.change_event_id}|${r.path}`} aria-selected={r.change_event_id === selected}>
+            <td><Link href={href(r.change_event_id)}>{r.state.replace("_", " ")}</Link></td>
+            <td>{age(r.age_s)}</td>
+            <td>{r.host}</td>
+            <td><code>{r.path}</code></td>
+            <td>{r.actor_id} <span className="muted">{r.attribution_method} {r.attribution_confidence.toFixed(2)}</span></td>
+            <td>{r.matched_commit ? <code>{r.matched_commit.slice(0, 10)}</code> : <span className="muted">{r.flagged ? "missing" : "—"}</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Config } from "../config/schema";
+import { createLogger, type Logger } from "../lib/log";
+import type { Store } from "../store/open";
+import { DriftJob, type DriftRunOptions, type DriftRunResult } from "./job";
+
+export interface DriftJobHandle {
+  /** Stops the interval and waits for a run in progress. */
+  stop(): Promise<void>;
+  /** One evaluation now (a run already in progress is awaited, not doubled). */
+  runOnce(options?: DriftRunOptions): Promise<DriftRunResult>;
+}
+
+/**
+ * Runs the drift job every `drift.interval_seconds` in `serve` and `ingest`.
+ * Several processes may run it at once: rows are deterministic and versioned,
+ * so duplicates collapse and the newest evaluation wins. A failed run is
+ * logged and retried at the next tick; it never stops the process.
+ */
+export function startDriftJob({ store, config, log = createLogger("drift") }: { store: Store; config: Pick<Config, "drift">; log?: Logger }): DriftJobHandle {
+  const job = new DriftJob(store, config.drift, log);
+  let running: Promise<DriftRunResult> | null = null;
+  const runOnce = (options?: DriftRunOptions): Promise<DriftRunResult> => {
+    running ??= job.runOnce(options).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const intervalMs = config.drift.interval_seconds * 1000;
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          runOnce().catch((err: unknown) => log.error({ err }, "drift job run failed; retrying next interval"));
+        }, intervalMs)
+      : null;
+  timer?.unref();
+  return {
+    runOnce,
+    async stop() {
+      if (timer !== null) clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
