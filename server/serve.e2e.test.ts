@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../config/schema";
 import { createLogger } from "../lib/log";
 import { makeEvents } from "../test/factories/events";
+import { signedInCookie } from "../test/session";
 import { openTestStore, type TestStore } from "../test/store";
 import { dashboardBuildState } from "./dashboard-build";
 import { publishStore } from "./global-store";
@@ -18,12 +19,15 @@ const log = createLogger("serve-e2e", "warn");
 let store: TestStore;
 let serve: RunningServe;
 let built: string;
+/** A viewer's session: every page and /api/v1/counts needs one. */
+let cookie: string;
 
 beforeAll(async () => {
   store = await openTestStore();
   const state = dashboardBuildState();
   built = state.needed ? `built (${state.reason})` : "up to date";
   serve = await startServe({ config: configSchema.parse({ server: { port: 0 } }), log, store, dev: false });
+  ({ cookie } = await signedInCookie(store, "viewer"));
 }, 240_000);
 afterAll(async () => {
   await serve?.close();
@@ -31,7 +35,7 @@ afterAll(async () => {
 });
 
 const text = async (path: string) => {
-  const res = await fetch(`${serve.url}${path}`);
+  const res = await fetch(`${serve.url}${path}`, { headers: { cookie } });
   return { status: res.status, html: await res.text(), headers: res.headers };
 };
 /** The page's total, from the element the page marks for tests. */
@@ -61,7 +65,7 @@ describe(`prodtrail serve with the dashboard (production build)`, () => {
 
     const all = await text("/");
     expect(Number(totalOnPage(all.html))).toBeGreaterThanOrEqual(7);
-    expect(all.html).toContain(">Last 24 hours<");
+    expect(all.html).toContain('data-testid="access-series"');
   });
 
   it("says what to do when there are no events", async () => {
@@ -88,12 +92,19 @@ describe(`prodtrail serve with the dashboard (production build)`, () => {
     expect(page.html).toContain("Bad filter");
   });
 
-  it("serves the page's numbers as JSON at /api/v1/counts", async () => {
-    const res = await fetch(`${serve.url}/api/v1/counts?hours=24`);
+  it("serves the page's numbers as JSON at /api/v1/counts, to signed-in users only", async () => {
+    const res = await fetch(`${serve.url}/api/v1/counts?hours=24`, { headers: { cookie } });
     expect(res.status).toBe(200);
     const body: unknown = await res.json();
     expect(body).toMatchObject({ hours: 24, env: "" });
-    expect((await fetch(`${serve.url}/api/v1/counts?hours=nope`)).status).toBe(400);
+    expect((await fetch(`${serve.url}/api/v1/counts?hours=nope`, { headers: { cookie } })).status).toBe(400);
+    expect((await fetch(`${serve.url}/api/v1/counts?hours=24`)).status).toBe(401);
+  });
+
+  it("sends a signed-out visitor to the sign-in page", async () => {
+    const res = await fetch(`${serve.url}/events`, { redirect: "manual" });
+    expect([302, 303, 307]).toContain(res.status);
+    expect(res.headers.get("location")).toContain("/signin");
   });
 
   it("keeps /api/ paths away from Next: unknown ones are JSON 404s", async () => {

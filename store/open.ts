@@ -4,6 +4,7 @@ import { createClient, type ClickHouseClient } from "@clickhouse/client";
 import type { ClickHouseConfig } from "../config/schema";
 import { qualifyTables, type Tables } from "./tables";
 import { StoreError } from "./errors";
+import { withPerCallSettings } from "./sticky-settings";
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>["connection"];
 
@@ -53,7 +54,7 @@ export async function openStore({ clickhouse, dataDir }: OpenStoreOptions): Prom
     // @clickhouse/client 1.23 bundles its own copy of the same interface; the
     // two declarations differ only in origin, so the bridge is type-only.
     const connection = createChdbConnection({ path: dataPath }) as unknown as ClientConnection;
-    client = createClient({ connection });
+    client = withPerCallSettings(createClient({ connection }));
   } catch (error) {
     throw new StoreError(
       `cannot open the embedded ClickHouse engine at ${dataPath}: ${error instanceof Error ? error.message : String(error)}. ` +

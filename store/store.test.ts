@@ -5,6 +5,7 @@ import { makeEvent, makeEvents } from "../test/factories/events";
 import { EVENT_TYPES } from "../schemas";
 import { countEventsQuery, countsByCategoryChannelQuery, eventsByIdQuery, insertEvents } from "./events";
 import { defineQuery, insertRows } from "./query";
+import { toEventRow } from "./event-rows";
 import { loadMigrations, migrate, splitStatements } from "./migrate";
 import { StoreError } from "./errors";
 
@@ -120,5 +121,29 @@ describe("events in the embedded store", () => {
   it("rejects bad parameters and unknown columns with a typed error naming the query", async () => {
     await expect(countsByCategoryChannelQuery(store, { from: 5 as unknown as string, to: "x" })).rejects.toThrow(StoreError);
     await expect(insertRows(store, { table: "findings", rows: [{ nope: 1 }] })).rejects.toThrow(/findings/);
+  });
+});
+
+describe("settings live for one call only", () => {
+  it("stores an insert without a token after one with a token, and an INSERT … SELECT after both", async () => {
+    // The embedded engine kept the first call's insert_deduplication_token for
+    // the next ones, which then were dropped silently as repeats.
+    const first = makeEvent({ env: "sticky" });
+    await insertEvents(store, [first]);
+    const second = makeEvent({ env: "sticky" });
+    await store.client.insert({
+      table: store.tables.events,
+      values: [{ ...toEventRow(second, new Date().toISOString()) }],
+      format: "JSONEachRow",
+      clickhouse_settings: { date_time_input_format: "best_effort" },
+    });
+    await store.client.command({
+      query: `INSERT INTO ${store.tables.events} (event_id, env, occurred_at) SELECT concat('sticky-', toString(number)), 'sticky', now64(3) FROM numbers(1)`,
+    });
+    const result = await store.client.query({
+      query: `SELECT count() AS n FROM ${store.tables.events} WHERE env = 'sticky'`,
+      format: "JSONEachRow",
+    });
+    expect(z.array(z.object({ n: z.coerce.number() })).parse(await result.json())).toEqual([{ n: 3 }]);
   });
 });

@@ -1,123 +1,124 @@
 import Link from "next/link";
-import { CountsChart } from "../components/counts-chart";
-import { CountsTable } from "../components/counts-table";
-import { envFilterSchema, loadRecentCounts, type RecentCounts } from "../lib/queries/recent-counts";
-import { log } from "../lib/log";
-import { getStore } from "../lib/store";
+import { Suspense } from "react";
+import { FilterBar } from "../components/filter-bar";
+import { FilterIssues } from "../components/filter-issues";
+import { Load } from "../components/load";
+import { PageHead, windowTitle } from "../components/page-head";
+import { Empty, Panel, Skeleton } from "../components/panel";
+import { StackedChart } from "../components/stacked-chart";
+import { fmtNumber } from "../components/time";
+import { OpenSessionsTable, TopActorsTable, TopHostsTable } from "../components/overview-tables";
+import { openDirectEditsTile } from "../lib/data/drift";
+import { accessSeries, envsInWindow, openSessions, OPEN_SESSION_HOURS, overviewSummary, topActors, topHosts } from "../lib/data/overview";
+import type { Viewer } from "../lib/auth/permissions";
+import type { Filters } from "../lib/filters/schema";
+import type { Store } from "../../store/open";
+import { pageContext, type SearchParams } from "./_shared/context";
 
-// Live data: never prerendered at build time, never cached between requests.
+// Live data: never prerendered, never cached between requests.
 export const dynamic = "force-dynamic";
 
-const HOURS = 24;
-const fmt = new Intl.NumberFormat("en-US");
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function envHref(env: string): string {
-  return env === "" ? "/" : `/?env=${encodeURIComponent(env)}`;
-}
-
 export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
-  const raw = (await searchParams).env;
-  const parsedEnv = envFilterSchema.safeParse(typeof raw === "string" ? raw : "");
-  if (!parsedEnv.success) {
-    return (
-      <div className="notice error" role="alert">
-        Bad filter <code>env</code>: {parsedEnv.error.issues[0]?.message}. <Link href="/">Show all environments</Link>
-      </div>
-    );
-  }
-  const env = parsedEnv.data;
-  let counts: RecentCounts;
-  try {
-    counts = await loadRecentCounts(getStore(), { hours: HOURS, env });
-  } catch (error) {
-    log.error({ err: error, env }, "overview: reading the store failed");
-    return (
-      <div className="notice error" role="alert">
-        <strong>The store could not be read.</strong> {error instanceof Error ? error.message : String(error)}
-        <br />
-        Check the server log; <a href="/api/health">/api/health</a> says whether the store is up.
-      </div>
-    );
-  }
+  const ctx = await pageContext("/", searchParams);
+  if (!ctx.ok) return ctx.error;
+  const { viewer, store, filters, issues } = ctx;
   return (
     <>
-      <h1>Last 24 hours</h1>
-      <p className="sub">
-        {new Date(counts.from).toISOString().slice(0, 16).replace("T", " ")} – {new Date(counts.to).toISOString().slice(0, 16).replace("T", " ")} UTC
-        {env !== "" ? <> · env <code>{env}</code></> : " · all environments"}
-      </p>
-      <nav className="filters" aria-label="environment filter">
-        <span className="label">env</span>
-        <Link className="chip" href={envHref("")} aria-current={env === "" ? "true" : undefined}>
-          all
-        </Link>
-        {counts.envs.map((e) => (
-          <Link key={e.env} className="chip" href={envHref(e.env)} aria-current={env === e.env ? "true" : undefined}>
-            {e.env} ({fmt.format(e.events)}){e.demo ? " · demo" : ""}
-          </Link>
-        ))}
-      </nav>
-      {counts.demo ? (
-        <div className="notice demo" role="note" data-testid="demo-notice">
-          <strong>Demo data.</strong>{" "}
-          {counts.demoEvents >= counts.total ? "All" : `${fmt.format(counts.demoEvents)} of ${fmt.format(counts.total)}`} events in this view
-          come from the built-in demo fleet (env <code>demo-*</code>, label <code>demo=true</code>), not from real servers.
-          {counts.demoEvents < counts.total ? " Pick an environment above to see real and demo data apart." : null}
-        </div>
-      ) : null}
-      {counts.total === 0 ? <EmptyState env={env} /> : <Counts counts={counts} />}
-    </>
-  );
-}
-
-function Counts({ counts }: { counts: RecentCounts }) {
-  return (
-    <>
-      <div className="total">
-        <div className="stat">
-          <div className="value" data-testid="total">{fmt.format(counts.total)}</div>
-          <div className="name">events</div>
-        </div>
-        <div className="stat">
-          <div className="value">{counts.byCategory.length}</div>
-          <div className="name">categories</div>
-        </div>
-        <div className="stat">
-          <div className="value">{counts.byChannel.length}</div>
-          <div className="name">channels</div>
-        </div>
-      </div>
+      <PageHead title={windowTitle(filters)} filters={filters} />
+      <Suspense fallback={<div className="filterbar" style={{ height: 46 }} />}>
+        <FilterBar />
+      </Suspense>
+      <FilterIssues issues={issues} />
+      <Suspense fallback={<Skeleton rows={2} />}>
+        <Summary viewer={viewer} store={store} filters={filters} />
+      </Suspense>
       <div className="grid">
-        <section className="panel">
-          <h2>By category</h2>
-          <CountsChart data={counts.byCategory} label="events by category" />
-        </section>
-        <section className="panel">
-          <h2>By channel</h2>
-          <CountsChart data={counts.byChannel} label="events by channel" />
-        </section>
+        <Panel title="Access by channel" wide testId="access-series" rows={8}>
+          <Load name="access_series" load={() => accessSeries(viewer, store, filters)}>
+            {(s) => (s.channels.length === 0 ? <Empty>No access events in this window.</Empty> : <StackedChart points={s.points} keys={s.channels} x="t" xFormat="time" label="access events by channel over time" />)}
+          </Load>
+        </Panel>
+        <Panel title="Open direct edits" testId="open-direct-edits">
+          <Load name="open_direct_edits" load={() => openDirectEditsTile(viewer, store, filters.env[0] ?? "")}>
+            {(tile) => (
+              <div className="stats">
+                <div className={tile.open > 0 ? "stat alert" : "stat"}>
+                  <div className="value">{fmtNumber(tile.open)}</div>
+                  <div className="name">
+                    <Link href="/drift">direct edits not in the codebase</Link>
+                  </div>
+                </div>
+                <div className="stat">
+                  <div className="value">{fmtNumber(tile.unmanaged)}</div>
+                  <div className="name">changes on unmapped paths</div>
+                </div>
+              </div>
+            )}
+          </Load>
+        </Panel>
+        <Panel title="Top actors" testId="top-actors">
+          <Load name="top_actors" load={() => topActors(viewer, store, filters)}>
+            {(rows) => <TopActorsTable rows={rows} filters={filters} />}
+          </Load>
+        </Panel>
+        <Panel title="Top hosts" testId="top-hosts">
+          <Load name="top_hosts" load={() => topHosts(viewer, store, filters)}>
+            {(rows) => <TopHostsTable rows={rows} filters={filters} />}
+          </Load>
+        </Panel>
+        <Panel title={<>Right now: open sessions <span className="muted">(login without logout, last {OPEN_SESSION_HOURS} h)</span></>} wide testId="open-sessions">
+          <Load name="open_sessions" load={() => openSessions(viewer, store, filters)}>
+            {(rows) => <OpenSessionsTable rows={rows} filters={filters} />}
+          </Load>
+        </Panel>
       </div>
-      <h2>Category × channel</h2>
-      <CountsTable counts={counts} />
     </>
   );
 }
 
-function EmptyState({ env }: { env: string }) {
+async function Summary({ viewer, store, filters }: { viewer: Viewer; store: Store; filters: Filters }) {
   return (
-    <div className="notice empty" data-testid="empty">
-      <strong>No events in the last 24 hours{env !== "" ? <> for env <code>{env}</code></> : null}.</strong>
-      <br />
-      Run <code>prodtrail demo</code> (or start with <code>npm start</code>, which runs the demo fleet on an empty store), or point a
-      collector at <code>POST /api/v1/events</code> on this server.
-      {env !== "" ? (
-        <>
-          {" "}
-          <Link href="/">Show all environments.</Link>
-        </>
-      ) : null}
-    </div>
+    <Load name="summary" load={() => Promise.all([overviewSummary(viewer, store, filters), envsInWindow(viewer, store, filters)])}>
+      {([s, envs]) => {
+        const inView = filters.env.length === 0 ? envs : envs.filter((e) => filters.env.includes(e.env));
+        const demo = inView.filter((e) => e.demo);
+        const stats: Array<[string, number, string?]> = [
+          ["people", s.people],
+          ["services", s.services],
+          ["sessions", s.sessions],
+          ["hosts touched", s.hosts],
+          ["break-glass uses", s.break_glass, s.break_glass > 0 ? "alert" : undefined],
+          ["failed logins", s.failed_logins, s.failed_logins > 0 ? "alert" : undefined],
+        ];
+        return (
+          <>
+            {demo.length > 0 ? (
+              <div className="notice demo" role="note" data-testid="demo-notice">
+                <strong>Demo data.</strong> Events of env {demo.map((e) => <code key={e.env}>{e.env}</code>)} come from the built-in demo fleet (label <code>demo=true</code>), not from real servers.
+                {demo.length < inView.length ? " Filter by env to see real and demo data apart." : null}
+              </div>
+            ) : null}
+            {s.events === 0 ? (
+              <Empty>
+                <strong>No events in this window{filters.env.length > 0 ? <> for env <code>{filters.env.join(", ")}</code></> : null}.</strong> Widen the time range or clear filters; to get data,
+                run <code>prodtrail demo</code> or point a collector at <code>POST /api/v1/events</code> on this server. <Link href="/?range=30d">Last 30 days</Link>
+              </Empty>
+            ) : null}
+            <div className="stats">
+              <div className="stat">
+                <div className="value" data-testid="total">{fmtNumber(s.events)}</div>
+                <div className="name">events</div>
+              </div>
+              {stats.map(([name, value, cls]) => (
+                <div key={name} className={cls ? `stat ${cls}` : "stat"} data-testid={`stat-${name.replaceAll(" ", "-")}`}>
+                  <div className="value">{fmtNumber(value)}</div>
+                  <div className="name">{name}</div>
+                </div>
+              ))}
+            </div>
+          </>
+        );
+      }}
+    </Load>
   );
 }

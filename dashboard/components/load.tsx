@@ -1,0 +1,28 @@
+import type { ReactNode } from "react";
+import { ForbiddenError } from "../lib/auth/permissions";
+import { log } from "../lib/log";
+import { PanelError } from "./panel";
+
+/**
+ * Runs one panel's data function inside its Suspense boundary and renders
+ * the result; a failure stays inside the panel (the rest of the page still
+ * works) and says what happened. ForbiddenError is not a failure: the panel
+ * says which role can see it.
+ */
+export async function Load<T>({ load, children, name }: { load: () => Promise<T>; children: (data: T) => ReactNode; name: string }) {
+  let data: T;
+  try {
+    data = await load();
+  } catch (error) {
+    if (error instanceof ForbiddenError) {
+      return (
+        <div className="notice empty" data-testid="forbidden">
+          Your role ({error.viewer.role}) sees aggregates only; this panel needs <code>{error.permission}</code> (analyst or admin).
+        </div>
+      );
+    }
+    log.error({ err: error, panel: name }, "panel failed");
+    return <PanelError error={error} />;
+  }
+  return <>{children(data)}</>;
+}

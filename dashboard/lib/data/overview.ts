@@ -1,0 +1,82 @@
+import type { Store } from "../../../store/open";
+import { assertCan, can, type Viewer } from "../auth/permissions";
+import type { Filters } from "../filters/schema";
+import { accessSeriesQuery, openSessionsQuery, overviewSummaryQuery, topActorsQuery, topHostsQuery } from "../queries/overview";
+import { bucketSeconds, toFilterParams } from "../queries/where";
+import { envsInWindowQuery, isDemoEnv } from "../queries/envs";
+
+/**
+ * The overview page's panels. Every function takes the Viewer first and
+ * checks it before the store is touched (permissions.ts says why here and
+ * not in middleware). Each panel is its own function so the page can stream
+ * them independently behind Suspense.
+ */
+export async function overviewSummary(viewer: Viewer, store: Store, filters: Filters) {
+  assertCan(viewer, "aggregates:read");
+  const [row] = await overviewSummaryQuery(store, toFilterParams(filters));
+  return row ?? { events: 0, people: 0, services: 0, sessions: 0, hosts: 0, break_glass: 0, failed_logins: 0 };
+}
+
+export interface AccessSeries {
+  step: number;
+  channels: string[];
+  /** One point per bucket: { t: ISO bucket start, [channel]: events }. */
+  points: Array<Record<string, number | string>>;
+}
+
+/** Access by channel over time, zero-filled so stacked areas do not interpolate across empty buckets. */
+export async function accessSeries(viewer: Viewer, store: Store, filters: Filters): Promise<AccessSeries> {
+  assertCan(viewer, "aggregates:read");
+  const step = bucketSeconds(filters.from, filters.to);
+  const rows = await accessSeriesQuery(store, { ...toFilterParams(filters), step });
+  const totals = new Map<string, number>();
+  const byBucket = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    totals.set(r.channel, (totals.get(r.channel) ?? 0) + r.events);
+    const t = new Date(r.bucket).toISOString();
+    const m = byBucket.get(t) ?? new Map<string, number>();
+    m.set(r.channel, r.events);
+    byBucket.set(t, m);
+  }
+  const channels = [...totals].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+  const points: AccessSeries["points"] = [];
+  const stepMs = step * 1000;
+  const first = Math.floor(Date.parse(filters.from) / stepMs) * stepMs;
+  for (let t = first; t < Date.parse(filters.to); t += stepMs) {
+    const iso = new Date(t).toISOString();
+    const m = byBucket.get(iso);
+    points.push({ t: iso, ...Object.fromEntries(channels.map((c) => [c, m?.get(c) ?? 0])) });
+  }
+  return { step, channels, points };
+}
+
+export async function topActors(viewer: Viewer, store: Store, filters: Filters, limit = 10) {
+  assertCan(viewer, "aggregates:read");
+  return topActorsQuery(store, { ...toFilterParams(filters), limit });
+}
+
+export async function topHosts(viewer: Viewer, store: Store, filters: Filters, limit = 10) {
+  assertCan(viewer, "aggregates:read");
+  return topHostsQuery(store, { ...toFilterParams(filters), limit });
+}
+
+/** 12 hours: a login older than a working day without a logout is a stale record, not "right now". */
+export const OPEN_SESSION_HOURS = 12;
+
+/** Sessions name people, hosts and times of individual logins: events:read, not an aggregate. */
+export async function openSessions(viewer: Viewer, store: Store, filters: Filters, now: Date = new Date()) {
+  assertCan(viewer, "events:read");
+  const since = new Date(now.getTime() - OPEN_SESSION_HOURS * 3_600_000).toISOString();
+  return openSessionsQuery(store, { ...toFilterParams(filters), since, limit: 50 });
+}
+
+export function canSeeEvents(viewer: Viewer): boolean {
+  return can(viewer, "events:read");
+}
+
+/** Environments seen in the window and whether they hold demo data (env demo-* or label demo=true). */
+export async function envsInWindow(viewer: Viewer, store: Store, filters: Filters) {
+  assertCan(viewer, "aggregates:read");
+  const rows = await envsInWindowQuery(store, { from: filters.from, to: filters.to });
+  return rows.map((r) => ({ env: r.env, events: r.events, demo: isDemoEnv(r) }));
+}
