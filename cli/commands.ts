@@ -1,18 +1,12 @@
 /**
- * Every subcommand of DESIGN.md's CLI. A command whose issue has not landed
- * says so and exits 2; it never pretends to work.
+ * Every subcommand of DESIGN.md's CLI, each loaded only when it runs (a
+ * collector never loads the dashboard's modules).
  */
 export interface Command {
   summary: string;
   run(argv: string[]): Promise<number>;
 }
 
-function notYet(what: string): Command["run"] {
-  return async () => {
-    console.error(`prodtrail: '${what}' is not available yet in this version (see the project's open issues).`);
-    return 2;
-  };
-}
 
 export const COMMANDS = {
   serve: {
@@ -40,7 +34,10 @@ export const COMMANDS = {
     summary: "record an event from CI: 'emit deploy --repo R --commit C --env E --hosts H'",
     run: async (argv) => (await import("./emit")).runEmitCommand(argv),
   },
-  timeline: { summary: "print the postmortem timeline of a window", run: notYet("timeline") },
+  timeline: {
+    summary: "print the postmortem timeline of a window (Markdown, CSV or JSON)",
+    run: async (argv) => (await import("./timeline")).runTimelineCommand(argv),
+  },
   verify: { summary: "verify signatures and sequence gaps of stored events", run: async (argv) => (await import("./verify")).runVerifyCommand(argv) },
   collectors: { summary: "list, register and revoke collectors' signing keys", run: async (argv) => (await import("./collectors")).runCollectorsCommand(argv) },
   drift: { summary: "list direct production edits and their state", run: async (argv) => (await import("./drift")).runDriftCommand(argv) },
