@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { execFileAsync, REPO_ROOT, runCli } from "../test/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -10,22 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * process on its own embedded data directory (the engine is one per process
  * and directory), seeded by drift/testing/seed-cli.ts.
  */
-const run = promisify(execFile);
-const root = join(import.meta.dirname, "..");
+const run = execFileAsync;
+const root = REPO_ROOT;
 let config: string;
 let dir: string;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(root, "bin", "prodtrail"), ["drift", "--config", config, ...args], { cwd: root, env: { ...process.env, PRODTRAIL_LOG_LEVEL: "error", CLICKHOUSE_URL: "" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    // execFile rejects with the exit code and both outputs on the error object.
-    const field = (name: string): unknown => (error instanceof Error ? Reflect.get(error, name) : undefined);
-    const code = field("code");
-    const text = (v: unknown) => (typeof v === "string" ? v : "");
-    return { code: typeof code === "number" ? code : -1, stdout: text(field("stdout")), stderr: text(field("stderr")) };
-  }
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(["drift", "--config", config, ...args]);
 }
 
 beforeAll(async () => {

@@ -1,26 +1,17 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { execFileAsync, REPO_ROOT, runCli } from "../test/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** `prodtrail timeline` as a user runs it: the real binary on its own data directory. */
-const run = promisify(execFile);
-const root = join(import.meta.dirname, "..");
+const run = execFileAsync;
+const root = REPO_ROOT;
 let dir: string;
 let config: string;
 
-async function timeline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(root, "bin", "prodtrail"), ["timeline", "--config", config, ...args], { cwd: root, env: { ...process.env, PRODTRAIL_LOG_LEVEL: "error", CLICKHOUSE_URL: "" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const field = (name: string): unknown => (error instanceof Error ? Reflect.get(error, name) : undefined);
-    const code = field("code");
-    const text = (v: unknown) => (typeof v === "string" ? v : "");
-    return { code: typeof code === "number" ? code : -1, stdout: text(field("stdout")), stderr: text(field("stderr")) };
-  }
+function timeline(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(["timeline", "--config", config, ...args]);
 }
 
 beforeAll(async () => {
