@@ -119,7 +119,7 @@ export async function startAgent(config: Config, options: AgentOptions = {}): Pr
 
     let stopping: Promise<boolean> | null = null;
     const stop = (reason = "stop"): Promise<boolean> => {
-      stopping ??= shutdown({ reason, deadlineMs: c.shutdown_deadline_ms, sources, pipeline, log, stopShipper: (g) => shipper.stop(g), closers, before: () => {
+      stopping ??= shutdown({ reason, deadlineMs: c.shutdown_deadline_ms, sources, pipeline, log, stopShipper: (g) => shipper.stop(g, { drain: true }), closers, before: () => {
         clearInterval(statsTimer);
         registering.abort();
       } }).then((clean) => {
@@ -146,7 +146,7 @@ interface ShutdownParts {
   before(): void;
 }
 
-/** Stop intake → flush parsers into the spool → commit → stop the shipper (grace) → close sink and spool; all within the deadline. */
+/** Stop intake → flush parsers into the spool → commit → drain the spool through the shipper (grace) → close sink and spool; all within the deadline. */
 async function shutdown(p: ShutdownParts): Promise<boolean> {
   const started = Date.now();
   const left = (): number => Math.max(0, p.deadlineMs - (Date.now() - started));

@@ -166,3 +166,40 @@ describe("shipper", () => {
     await spool.close();
   });
 });
+
+describe("shipper stop with drain", () => {
+  async function stopWith(drain: boolean): Promise<{ delivered: number[]; left: number }> {
+    const spool = await openSpool();
+    const delivered: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const shipper = createShipper({
+      spool, decode, backoff: fast, maxBatchRecords: 5,
+      // The first publish waits until stop() was called; 20 records (4 batches) are spooled meanwhile.
+      publish: async (items) => {
+        await gate;
+        delivered.push(...items);
+      },
+    });
+    await spool.append(Array.from({ length: 20 }, (_, i) => rec(i)));
+    const running = shipper.start();
+    await new Promise((r) => setTimeout(r, 20));
+    const stopped = shipper.stop(5000, { drain });
+    release();
+    await stopped;
+    await running;
+    const left = (await unacked(spool)).length;
+    await spool.close();
+    return { delivered, left };
+  }
+
+  it("ships everything the spool holds before stopping", async () => {
+    expect(await stopWith(true)).toEqual({ delivered: Array.from({ length: 20 }, (_, i) => i), left: 0 });
+  });
+
+  it("without drain, leaves what was not in flight in the spool for the next start", async () => {
+    const { delivered, left } = await stopWith(false);
+    expect(delivered).toEqual([0, 1, 2, 3, 4]);
+    expect(left).toBe(15);
+  });
+});

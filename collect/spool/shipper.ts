@@ -35,8 +35,10 @@ export interface Shipper {
    * Stop taking new batches and end the loop. A publish in flight gets
    * `graceMs` to be confirmed (then acked); after that it is abandoned — not
    * acked, so it is resent on the next start. Pass your shutdown deadline.
+   * With `drain`, the loop first ships what the spool still holds (events
+   * flushed at shutdown) until it is empty or the grace runs out.
    */
-  stop(graceMs?: number): Promise<void>;
+  stop(graceMs?: number, options?: { drain?: boolean }): Promise<void>;
   stats(): ShipperStats;
 }
 
@@ -67,6 +69,8 @@ export function createShipper<T>(opts: ShipperOptions<T>): Shipper {
   let idle = new AbortController();
   let hard = new AbortController();
   let loop: Promise<void> | null = null;
+  /** stop({ drain: true }): keep shipping after intake stopped, until the spool is empty. */
+  let draining = false;
 
   /**
    * Run `step` until it succeeds; false if stopped first. The first attempt
@@ -96,9 +100,10 @@ export function createShipper<T>(opts: ShipperOptions<T>): Shipper {
 
   async function run(signal: AbortSignal, hardSignal: AbortSignal): Promise<void> {
     await opts.spool.rewind(); // a previous run may have read past what was acked
-    while (!signal.aborted) {
+    while (!signal.aborted || (draining && !hardSignal.aborted)) {
       const batch = await opts.spool.readBatch(limits);
       if (batch === null) {
+        if (signal.aborted) break; // drained
         await opts.spool.waitForData(signal);
         continue;
       }
@@ -111,7 +116,7 @@ export function createShipper<T>(opts: ShipperOptions<T>): Shipper {
         }
       });
       const ctx = { first_seq: batch.firstSeq, end_seq: batch.endSeq, records: items.length };
-      const published = await retry("publish", ctx, signal, async () => {
+      const published = await retry("publish", ctx, draining ? hardSignal : signal, async () => {
         const attempt = opts.publish(items, { signal: hardSignal });
         attempt.catch(() => undefined); // an abandoned attempt must not become an unhandled rejection
         await untilAbort(attempt, hardSignal);
@@ -132,6 +137,7 @@ export function createShipper<T>(opts: ShipperOptions<T>): Shipper {
   return {
     start() {
       if (loop !== null) throw new SpoolError("shipper already started");
+      draining = false;
       idle = new AbortController();
       hard = new AbortController();
       loop = run(idle.signal, hard.signal).finally(() => {
@@ -139,7 +145,8 @@ export function createShipper<T>(opts: ShipperOptions<T>): Shipper {
       });
       return loop;
     },
-    async stop(graceMs = 0) {
+    async stop(graceMs = 0, options = {}) {
+      draining = options.drain === true;
       idle.abort();
       const timer = setTimeout(() => hard.abort(), graceMs);
       try {
