@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chTimeToIso } from "../store/event-rows";
 import type { AuditEvent } from "../schemas";
 import { eventsByIdQuery } from "../store/events";
 import type { Store } from "../store/open";
@@ -12,8 +13,8 @@ import { DRIFT_STATES } from "./states";
  * the trends page's edit-to-backport lag. All read the drift table FINAL (the
  * newest evaluation of each edit).
  */
-const time = z.string().transform((s) => (s === "" ? null : new Date(`${s.replace(" ", "T")}Z`).toISOString()));
-const optTime = z.string().nullable().transform((s) => (s === null || s === "" ? null : new Date(`${s.replace(" ", "T")}Z`).toISOString()));
+const time = z.string().transform((s) => (s === "" ? null : chTimeToIso(s)));
+const optTime = z.string().nullable().transform((s) => (s === null || s === "" ? null : chTimeToIso(s)));
 
 export const driftRowSchema = z.object({
   change_event_id: z.string(),

@@ -1,4 +1,4 @@
-import { open, rename, unlink } from "node:fs/promises";
+import { open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 
 /**
@@ -39,4 +39,24 @@ export async function fsyncDir(dir: string): Promise<void> {
 /** True for a Node fs error with the given code (ENOENT, EACCES…). */
 export function isErrno(err: unknown, code: string): boolean {
   return err instanceof Error && "code" in err && err.code === code;
+}
+
+/**
+ * Reads a small JSON state file written by writeFileDurably: the parsed
+ * value, or null when the file does not exist yet (first run). Content that
+ * is not JSON is the caller's typed error (`notJson`), naming the file.
+ */
+export async function readJsonState(path: string, notJson: (path: string) => Error): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if (isErrno(err, "ENOENT")) return null;
+    throw err;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw notJson(path);
+  }
 }

@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { SpoolCorruptError } from "./errors";
-import { isErrno, writeFileDurably } from "../../lib/durable-file";
+import { readJsonState, writeFileDurably } from "../../lib/durable-file";
 
 /**
  * The ack cursor: the sequence number of the first record not yet
@@ -20,19 +19,8 @@ export function cursorPath(dir: string): string {
 /** null when the spool has never acknowledged anything. */
 export async function readCursor(dir: string): Promise<number | null> {
   const file = cursorPath(dir);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    if (isErrno(err, "ENOENT")) return null;
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new SpoolCorruptError(file, 0, "ack cursor is not JSON");
-  }
+  const json = await readJsonState(file, (f) => new SpoolCorruptError(f, 0, "ack cursor is not JSON"));
+  if (json === null) return null;
   const parsed = CursorSchema.safeParse(json);
   if (!parsed.success) throw new SpoolCorruptError(file, 0, `ack cursor invalid: ${parsed.error.message}`);
   return parsed.data.next_seq;

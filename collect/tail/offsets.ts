@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { isErrno, writeFileDurably } from "../../lib/durable-file";
+import { readJsonState, writeFileDurably } from "../../lib/durable-file";
 
 /**
  * The tailer's durable state: one entry per file content it has read, keyed
@@ -50,19 +49,11 @@ export class TailStateError extends Error {
 }
 
 export async function readTailState(path: string): Promise<TailState | null> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    if (isErrno(err, "ENOENT")) return null;
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new TailStateError(`tail state ${path} is not JSON; move it away to re-read the logs from the start (duplicates are deduplicated by event id)`, path);
-  }
+  const json = await readJsonState(
+    path,
+    (p) => new TailStateError(`tail state ${p} is not JSON; move it away to re-read the logs from the start (duplicates are deduplicated by event id)`, p),
+  );
+  if (json === null) return null;
   return parseCheckpoint(json, path);
 }
 
