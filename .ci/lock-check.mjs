@@ -48,4 +48,4 @@ if (drift.length > 0) {
   for (const line of drift) console.error(`  ${line}`);
   process.exit(1);
 }
-console.log(`package-lock.json: what ${process.platform}/${process.arch} installs is unchanged (${after.size} entries)`);
+process.stdout.write(`package-lock.json: what ${process.platform}/${process.arch} installs is unchanged (${after.size} entries)\n`);
