@@ -29,7 +29,7 @@ export async function ensureInitialAdmin(store: Store, env: Readonly<Record<stri
   if (!email.success) throw new InitialAdminError(`PRODTRAIL_ADMIN_EMAIL ${JSON.stringify(rawEmail)}: ${email.error.issues[0]?.message ?? "invalid"}`);
   const fromEnv = env.PRODTRAIL_ADMIN_PASSWORD;
   if (fromEnv) {
-    const problem = passwordProblem(fromEnv);
+    const problem = passwordProblem(fromEnv, [email.data]);
     if (problem) throw new InitialAdminError(`PRODTRAIL_ADMIN_PASSWORD: ${problem}`);
   }
   const password = fromEnv || generatePassword();

@@ -36,7 +36,18 @@ describe("password hashing (scrypt)", () => {
     expect(passwordProblem("short")).toContain("at least 12");
     expect(passwordProblem("x".repeat(2000))).toContain("at most 1024");
     await expect(hashPassword("short")).rejects.toBeInstanceOf(WeakPasswordError);
-    expect(await verifyPassword("x".repeat(2000), await hashPassword("x".repeat(20)))).toBe(false);
+    expect(await verifyPassword("x".repeat(2000), await hashPassword("long enough, and not guessable"))).toBe(false);
+  });
+
+  it("refuses trivially weak passwords of any length, saying why (issue #9: aaaaaaaaaaaa was accepted)", async () => {
+    expect(passwordProblem("aaaaaaaaaaaa")).toMatch(/too easy to guess.*repeat/);
+    expect(passwordProblem("password1234")).toMatch(/too easy to guess.*common password/);
+    expect(passwordProblem("qwertyuiop123")).toMatch(/too easy to guess/);
+    expect(passwordProblem("abcdefghijklmnop")).toMatch(/too easy to guess.*sequence/);
+    // The account's own email is a guess an attacker makes first.
+    expect(passwordProblem("mallory.jones@example.com", ["mallory.jones@example.com"])).toMatch(/too easy to guess.*email or name/);
+    await expect(hashPassword("aaaaaaaaaaaa")).rejects.toThrow(WeakPasswordError);
+    expect(passwordProblem("four unrelated words: violet tram cactus")).toBeUndefined();
   });
 
   it("generates initial passwords that pass its own policy", () => {

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { strengthProblem } from "./password-strength";
 
 /**
  * Password hashing with scrypt (node:crypto, no native add-on).
@@ -34,16 +35,25 @@ export class WeakPasswordError extends Error {
   }
 }
 
-/** Why a new password is refused, or undefined when it is acceptable. */
-export function passwordProblem(password: string): string | undefined {
+/**
+ * Why a new password is refused, or undefined when it is acceptable: its
+ * length, then its guessability (password-strength.ts). `related` is the
+ * account's email and name, the first guesses against it.
+ */
+export function passwordProblem(password: string, related: readonly string[] = []): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH) return `the password must be at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > MAX_PASSWORD_LENGTH) return `the password must be at most ${MAX_PASSWORD_LENGTH} characters`;
-  return undefined;
+  return strengthProblem(password, related);
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  const problem = passwordProblem(password);
+/** Hashes a new password; throws WeakPasswordError naming why when passwordProblem refuses it. */
+export async function hashPassword(password: string, related: readonly string[] = []): Promise<string> {
+  const problem = passwordProblem(password, related);
   if (problem) throw new WeakPasswordError(problem);
+  return hashUnchecked(password);
+}
+
+async function hashUnchecked(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const { N, r, p } = SCRYPT_COST;
   const key = await scryptAsync(password, salt, KEY_LENGTH, { N, r, p, maxmem: MAX_MEM });
@@ -79,7 +89,7 @@ export function needsRehash(stored: string): boolean {
  */
 let dummy: Promise<string> | undefined;
 export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(24).toString("base64url"));
+  dummy ??= hashUnchecked(randomBytes(24).toString("base64url"));
   return dummy;
 }
 

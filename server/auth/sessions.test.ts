@@ -133,6 +133,7 @@ describe("initial admin", () => {
     const fresh = await openTestStore();
     try {
       await expect(ensureInitialAdmin(fresh, { PRODTRAIL_ADMIN_PASSWORD: "short" })).rejects.toBeInstanceOf(InitialAdminError);
+      await expect(ensureInitialAdmin(fresh, { PRODTRAIL_ADMIN_PASSWORD: "aaaaaaaaaaaa" })).rejects.toThrow(/PRODTRAIL_ADMIN_PASSWORD: the password is too easy to guess/);
       const made = await ensureInitialAdmin(fresh, { PRODTRAIL_ADMIN_EMAIL: "Root@Example.com", PRODTRAIL_ADMIN_PASSWORD: "from the env 123" });
       expect(made).toEqual({ created: true, email: "root@example.com", password: "from the env 123", passwordGenerated: false });
     } finally {

@@ -1,6 +1,6 @@
 import type { Store } from "../../store/open";
 import { dummyHash, needsRehash, passwordProblem, verifyPassword } from "./password";
-import { type SignInRateLimiter } from "./rate-limit";
+import type { SignInLimiter } from "./rate-limit";
 import { createSession, type Session } from "./sessions";
 import { findUserByEmail, updateUser, type User } from "./users";
 
@@ -15,22 +15,32 @@ export type SignInResult =
  * the password wrong, and costs the same scrypt work (an unknown email is
  * checked against a dummy hash), so neither the answer nor its timing tells
  * which emails have accounts.
+ *
+ * The attempt reserves its place in the limit *before* the password is
+ * checked (see rate-limit.ts): parallel guesses beyond the limit are refused
+ * without a check, whatever order they finish in.
  */
 export async function signInWithPassword(
   store: Store,
-  limiter: SignInRateLimiter,
+  limiter: SignInLimiter,
   input: { email: string; password: string; sourceIp: string; userAgent: string },
 ): Promise<SignInResult> {
-  const limit = limiter.check(input.sourceIp, input.email);
-  if (!limit.allowed) return { ok: false, reason: "locked", retryAfterMs: limit.retryAfterMs };
-  const user = await findUserByEmail(store, input.email);
-  const stored = user && !user.disabled && user.passwordHash !== "" ? user.passwordHash : await dummyHash();
-  const matches = await verifyPassword(input.password, stored);
-  if (!user || user.disabled || user.passwordHash === "" || !matches) {
-    limiter.recordFailure(input.sourceIp, input.email);
-    return { ok: false, reason: "invalid" };
+  const gate = limiter.reserve(input.sourceIp, input.email);
+  if (!gate.allowed) return { ok: false, reason: "locked", retryAfterMs: gate.retryAfterMs };
+  const { reservation } = gate;
+  let user: User | undefined;
+  let stored: string;
+  try {
+    user = await findUserByEmail(store, input.email);
+    stored = user && !user.disabled && user.passwordHash !== "" ? user.passwordHash : await dummyHash();
+  } catch (error) {
+    // No password was checked: the place goes back rather than locking a person out during a store outage.
+    limiter.cancel(reservation);
+    throw error;
   }
-  limiter.recordSuccess(input.sourceIp, input.email);
+  const matches = await verifyPassword(input.password, stored);
+  if (!user || user.disabled || user.passwordHash === "" || !matches) return { ok: false, reason: "invalid" };
+  limiter.succeeded(reservation);
   if (needsRehash(user.passwordHash)) await rehash(store, user, input.password);
   const { token, session } = await createSession(store, { userId: user.userId, method: "password", sourceIp: input.sourceIp, userAgent: input.userAgent });
   return { ok: true, token, session, user };
@@ -38,6 +48,6 @@ export async function signInWithPassword(
 
 /** A hash made with older scrypt parameters is replaced by one with today's, now that the password is known. */
 async function rehash(store: Store, user: User, password: string): Promise<void> {
-  if (passwordProblem(password)) return; // set under an older policy; re-hashing would refuse it
+  if (passwordProblem(password, [user.email, user.name])) return; // set under an older policy; re-hashing would refuse it
   await updateUser(store, user.userId, { password }, "sign-in (re-hash with current scrypt cost)");
 }

@@ -117,7 +117,7 @@ export interface NewUser {
   createdBy: string;
 }
 
-/** Creates a user. Throws UserExistsError for a taken email, WeakPasswordError for a short password. */
+/** Creates a user. Throws UserExistsError for a taken email, WeakPasswordError for a short or guessable password. */
 export async function createUser(store: Store, input: NewUser): Promise<User> {
   const email = emailSchema.parse(input.email);
   if ((await usersQuery(store, { email })).length > 0) throw new UserExistsError(email);
@@ -127,7 +127,7 @@ export async function createUser(store: Store, input: NewUser): Promise<User> {
     email,
     name: (input.name ?? "").trim().slice(0, 256) || email.split("@")[0] || email,
     role: z.enum(ROLES).parse(input.role),
-    passwordHash: input.password === undefined ? "" : await hashPassword(input.password),
+    passwordHash: input.password === undefined ? "" : await hashPassword(input.password, [email, input.name ?? ""]),
     oidcSubject: input.oidcSubject ?? "",
     disabled: false,
     createdAt: now,
@@ -176,7 +176,7 @@ export async function updateUser(store: Store, userId: string, change: UserChang
     ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
     ...(change.name !== undefined ? { name: change.name.trim().slice(0, 256) } : {}),
     ...(change.oidcSubject !== undefined ? { oidcSubject: change.oidcSubject } : {}),
-    ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
+    ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password, [current.email, current.name]) } : {}),
     updatedAt: new Date().toISOString(),
   };
   await insertRows(store, { table: "users", rows: [toRow(next, updatedBy)] });

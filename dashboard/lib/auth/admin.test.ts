@@ -92,6 +92,8 @@ describe("admin data functions", () => {
     expect(await resolveSession(store, token)).toEqual({ ok: false, reason: "revoked" });
     const again = await createSession(store, { userId: other.userId, method: "password" });
     await expect(adminSetPassword(admin, store, other.userId, "short")).rejects.toThrow(/at least 12/);
+    await expect(adminSetPassword(admin, store, other.userId, "aaaaaaaaaaaa")).rejects.toThrow(/too easy to guess/);
+    await expect(adminCreateUser(admin, store, { email: "weak@example.com", role: "viewer", password: "password1234" })).rejects.toThrow(/too easy to guess/);
     const updated = await adminSetPassword(admin, store, other.userId, "a brand new password");
     expect(updated.hasPassword).toBe(true);
     expect(await resolveSession(store, again.token)).toEqual({ ok: false, reason: "revoked" });
