@@ -9,7 +9,7 @@ import type { EventType } from "../schemas/vocab";
 /** A parsed rule file → a Rule (everything but the engine's own check, see check.ts). */
 export function compileRule(file: string, r: RuleFile, lineOf: (path: ReadonlyArray<PropertyKey>) => number): Rule {
   const types = eventTypes(r);
-  const base = { id: r.id, title: r.title, description: r.description, severity: severityOfRule(r), tags: r.tags, file, types, lookbackMinutes: r.lookback_minutes };
+  const base = { id: r.id, title: r.title, description: r.description, severity: severityOfRule(r), tags: r.tags, file, path: "", types, lookbackMinutes: r.lookback_minutes };
   if (r.query !== undefined) {
     checkPlaceholders(r.query, r);
     const params = Object.fromEntries(Object.entries(r.params).map(([name, p]) => [name, { type: p.type, value: p.default }]));

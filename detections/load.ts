@@ -48,7 +48,7 @@ export function loadRuleFiles(dirs: readonly string[], base = process.cwd()): Ru
     for (const name of names) {
       const path = join(dir, name);
       const shown = relative(base, path) || path;
-      const rule = parseRuleText(shown, readFileSync(path, "utf8"));
+      const rule = { ...parseRuleText(shown, readFileSync(path, "utf8")), path };
       const twin = byId.get(rule.id);
       if (twin) throw new RuleLoadError(shown, 1, `rule id '${rule.id}' is already used by ${twin.file}`);
       byId.set(rule.id, rule);

@@ -13,7 +13,10 @@ export interface Rule {
   description: string;
   severity: Severity;
   tags: string[];
+  /** As shown in messages (relative to the working directory). */
   file: string;
+  /** Absolute path of the rule file ('' for a rule parsed from text). */
+  path: string;
   kind: "match" | "sql";
   types: EventType[];
   sql: string;
