@@ -101,7 +101,8 @@ export function fromEventRow(input: unknown): AuditEvent {
   const row = rowSchema.parse(input);
   const candidate: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (value === "" || value === null) continue;
+    // ver is the store's own bookkeeping (first received wins, store/event-index.ts), not part of the event.
+    if (value === "" || value === null || key === "ver") continue;
     if (key === "received_at" || key === "occurred_at") candidate[key] = chTimeToIso(String(value));
     else if (key === "seq" || key === "size" || key === "diff_added" || key === "diff_removed" || key === "schema_version") candidate[key] = Number(value);
     else if (key === "attribution_confidence") candidate[key] = Math.round(Number(value) * 1e6) / 1e6;

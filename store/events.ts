@@ -1,39 +1,62 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
-import { canonicalJson, type AuditEvent } from "../schemas";
+import type { AuditEvent } from "../schemas";
 import type { Store } from "./open";
 import { defineQuery, insertRows } from "./query";
 import { fromEventRow, toEventRow } from "./event-rows";
+import { contentHash, deduplicationToken } from "./content-hash";
+import { insertIndexRows, versionOf } from "./event-index";
+import { monthOf, partitionChunks } from "./partition-chunks";
 
 /**
  * Writing and reading the `events` table.
  *
- * Exactly once as readers see it: delivery is at-least-once, so the same
- * event (same event_id, same content) can be inserted twice — a retried
- * gateway batch, a redelivered Kafka batch. Two layers keep it from being
- * counted twice:
- *  1. an insert_deduplication_token built from the batch's content: the
+ * The first stored version of an event is the truth, forever. Delivery is
+ * at-least-once, so the same event arrives again (a retried gateway batch, a
+ * redelivered Kafka batch), and anyone can post a different event under an
+ * id that exists. ClickHouse has no compare-and-set, so four layers:
+ *  1. store/first-write.ts, the write path of the gateway and the ingest
+ *     workers, looks the batch's ids up in `event_ids` (ordered by event_id:
+ *     point lookups) and compares content hashes (store/content-hash.ts):
+ *     identical resends are dropped, different content is refused (also
+ *     within one batch), only new events reach insertEvents below. One
+ *     writer per store per process (a mutex) makes check+insert atomic
+ *     within a process; across ingest workers, Kafka messages are keyed by
+ *     event_id (collect/sinks/kafka-sink.ts), so all copies of one event are
+ *     on one partition, handled in order by its one owner.
+ *  2. insertEvents writes the events rows FIRST and their index rows after:
+ *     a crash between the two leaves events the index does not know, so the
+ *     redelivery re-inserts them; identical rows collapse (layers 3 and 4).
+ *     The other order could index an event that was never stored and then
+ *     drop its redelivery as a "resend": a lost event.
+ *  3. an insert_deduplication_token built from the per-event hashes: the
  *     same batch inserted again is dropped by the engine at insert time;
- *  2. the table is a ReplacingMergeTree whose sort key ends in event_id, so
- *     any duplicate that got through (a batch cut differently) collapses on
- *     merge, and readers that need exact figures before merges read FINAL.
+ *  4. the table is ReplacingMergeTree(ver), ver = inverted receive time
+ *     (store/event-index.ts): if two rows of one key ever coexist (a raw
+ *     insertEvents of a copy, a race the layers above do not cover), the
+ *     FIRST received survives merges and FINAL; readers that need exact
+ *     figures before merges read FINAL or count uniqExact(event_id).
+ *
+ * insertEvents itself does not consult the index: it is the raw append for
+ * writers that create their own events (CLI, tests planting duplicates).
  */
-export function batchDeduplicationToken(events: readonly AuditEvent[]): string {
-  const hash = createHash("sha256");
-  for (const event of events) {
-    hash.update(canonicalJson({ ...event, received_at: undefined }));
-    hash.update("\n");
-  }
-  return `events-${hash.digest("hex")}`;
-}
-
-export async function insertEvents(store: Store, events: readonly AuditEvent[], receivedAt = new Date().toISOString()): Promise<void> {
+export async function insertEvents(
+  store: Store,
+  events: readonly AuditEvent[],
+  receivedAt = new Date().toISOString(),
+  hashes: readonly string[] = events.map(contentHash),
+): Promise<void> {
   if (events.length === 0) return;
-  await insertRows(store, {
-    table: "events",
-    rows: events.map((event) => toEventRow(event, receivedAt)),
-    deduplicationToken: batchDeduplicationToken(events),
-  });
+  const ver = versionOf(receivedAt);
+  for (const chunk of partitionChunks(events, (e) => monthOf(e.occurred_at))) {
+    const part = chunk.flatMap((i) => (events[i] ? [events[i]] : []));
+    const partHashes = chunk.map((i) => hashes[i] ?? "");
+    await insertRows(store, {
+      table: "events",
+      rows: part.map((event) => ({ ...toEventRow(event, receivedAt), ver })),
+      deduplicationToken: deduplicationToken("events", partHashes),
+    });
+  }
+  await insertIndexRows(store, events, hashes, receivedAt);
 }
 
 export const eventsByIdQuery = defineQuery({

@@ -18,6 +18,10 @@ export const TABLE_NAMES = [
   "code_deletes",
   "code_commits",
   "integrity_positions",
+  "detection_windows",
+  "suppressions",
+  "notification_dead_letters",
+  "event_ids",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -5,6 +5,7 @@ import { BATCH_LIMITS, parseBatch } from "../../schemas";
 import { readBody } from "./body";
 import { findJsonSyntaxError } from "./json-error";
 import { sendError, sendJson } from "./respond";
+import { answerFinalRefusal } from "./final-refusals";
 import { foreignCollectorEvents, type Authorizer } from "./authorize";
 
 export interface GatewayOptions {
@@ -116,6 +117,7 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     try {
       await options.sink.publish(batch.events);
     } catch (error) {
+      if (answerFinalRefusal(res, error, log)) return;
       log.error({ err: error, sink: options.sink.name, events: batch.events.length }, "events: sink failed; batch not accepted");
       sendError(
         res,

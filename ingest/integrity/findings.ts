@@ -14,7 +14,8 @@ import type { Problem, ProblemKind } from "./problems";
  */
 export const DETECTOR = "integrity";
 
-export type FindingKind = ProblemKind | "unregistered";
+/** conflict and clock-skew come from the write path (ingest/integrity/write-path-findings.ts), not from a round. */
+export type FindingKind = ProblemKind | "unregistered" | "conflict" | "clock-skew";
 export type FindingStatus = "open" | "resolved";
 
 const SEVERITY: Record<FindingKind, string> = {
@@ -24,6 +25,8 @@ const SEVERITY: Record<FindingKind, string> = {
   gap: "medium",
   unsigned: "medium",
   unregistered: "low",
+  conflict: "high",
+  "clock-skew": "low",
 };
 
 export interface FindingRow {

@@ -1,0 +1,81 @@
+import type { AuditEvent } from "../schemas";
+import type { Store } from "./open";
+import { contentHash } from "./content-hash";
+import { lookupEventIds, type IndexedEvent } from "./event-index";
+import { eventsByIdQuery, insertEvents } from "./events";
+import { serialised } from "./writer-lock";
+
+/** An offered event whose id the store (or an earlier event of the same batch) holds with other content. */
+export interface Conflict {
+  /** Position in the offered batch. */
+  index: number;
+  event_id: string;
+  /** Hash of the offered copy (refused). */
+  offered_hash: string;
+  /** The first stored version (or the batch's earlier copy), which stays. */
+  original: IndexedEvent;
+  /** true when the original is an earlier event of the same batch, not yet stored. */
+  within_batch: boolean;
+}
+
+export interface WriteOnceResult {
+  /** Events newly stored (all or nothing: none when `conflicts` is not empty and allOrNothing was set). */
+  stored: AuditEvent[];
+  /** Positions of identical resends: already stored, nothing new written. */
+  duplicates: number[];
+  conflicts: Conflict[];
+}
+
+export interface WriteOnceOptions {
+  receivedAt?: string;
+  /** The gateway's contract: a batch with any conflict stores nothing. The ingest worker stores the rest. */
+  allOrNothing?: boolean;
+}
+
+/**
+ * The write path of everything that accepts events from outside (gateway,
+ * ingest worker): the first stored version of an event wins, forever.
+ * See store/events.ts for the layers and why the order of writes is safe.
+ */
+export function writeEventsOnce(store: Store, events: readonly AuditEvent[], options: WriteOnceOptions = {}): Promise<WriteOnceResult> {
+  if (events.length === 0) return Promise.resolve({ stored: [], duplicates: [], conflicts: [] });
+  // Check and insert as one step per store: two batches carrying copies of
+  // one new id must not both see it absent.
+  return serialised(store, () => checkAndInsert(store, events, options));
+}
+
+async function checkAndInsert(store: Store, events: readonly AuditEvent[], options: WriteOnceOptions): Promise<WriteOnceResult> {
+  const hashes = events.map(contentHash);
+  const known = await lookupEventIds(
+    store,
+    events.map((e) => e.event_id),
+    (ids) => eventsByIdQuery(store, { ids }),
+  );
+  const inBatch = new Map<string, IndexedEvent>();
+  const fresh: number[] = [];
+  const duplicates: number[] = [];
+  const conflicts: Conflict[] = [];
+  events.forEach((event, index) => {
+    const hash = hashes[index] ?? "";
+    const stored = known.get(event.event_id);
+    const earlier = inBatch.get(event.event_id);
+    const original = stored ?? earlier;
+    if (original === undefined) {
+      inBatch.set(event.event_id, { event_id: event.event_id, content_hash: hash, env: event.env, occurred_at: event.occurred_at });
+      fresh.push(index);
+    } else if (original.content_hash === hash) {
+      duplicates.push(index);
+    } else {
+      conflicts.push({ index, event_id: event.event_id, offered_hash: hash, original, within_batch: stored === undefined });
+    }
+  });
+  if (fresh.length === 0 || (options.allOrNothing === true && conflicts.length > 0)) return { stored: [], duplicates, conflicts };
+  const stored = fresh.flatMap((i) => (events[i] ? [events[i]] : []));
+  await insertEvents(
+    store,
+    stored,
+    options.receivedAt ?? new Date().toISOString(),
+    fresh.map((i) => hashes[i] ?? ""),
+  );
+  return { stored, duplicates, conflicts };
+}
