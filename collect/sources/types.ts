@@ -5,7 +5,8 @@ import { boundRaw, clip, redact } from "../redact";
  * The contract every log-format parser of `prodtrail collect` follows.
  *
  * A parser is a pure object fed one line at a time by the tailer: it reads no
- * files and no clock except `ctx.now()` (year inference), so the same lines
+ * files and no clock; what it needs from the host (now, a file's mtime, the
+ * zone, uid → name) comes through the context, so the same lines and context
  * give the same events, ids included. It keeps state only where the format
  * needs it (auditd records of one event, sshd sessions, Vault request/response
  * pairs, apt stanzas) and bounds that state.
@@ -29,11 +30,27 @@ export interface SourceContext {
   host: string;
   env: string;
   service?: string;
-  /** Year inference for `Nov 22 08:01:02` timestamps. */
+  /** Year inference for `Nov 22 08:01:02` timestamps when the file's time is unknown. */
   now(): Date;
-  /** IANA zone of timestamps written without an offset (classic syslog, dpkg.log); default UTC. */
+  /**
+   * Modification time of the file a SourcePosition names (`SourcePosition.file`),
+   * read when the parser first meets that file: the anchor of year inference,
+   * so an auth.log.1 from 2019 is dated 2019. Undefined: use now().
+   */
+  fileTime?(file: string): Date | undefined;
+  /** IANA zone of timestamps written without an offset (classic syslog, dpkg.log); default: the host's (TZ). */
   timeZone?: string;
+  /** uid → user name on this host (/etc/passwd, read at collection time); auditd asks it for auid/uid/ouid. */
+  resolveUid?(uid: number): string | undefined;
 }
+
+/** CRLF files (logs copied from Windows shares, some appliances): the `\r` is not part of the line. */
+export const stripCr = (line: string): string => (line.endsWith("\r") ? line.slice(0, -1) : line);
+
+/** Control bytes shown as `\xNN`, so a sample printed to a terminal or log is text (NUL-padded files after a crash). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const escapeControls = (s: string): string => s.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 export interface SourceParser {
   readonly source: SourceName;
@@ -73,7 +90,7 @@ export class ParserStats {
 
   private sample(s: ParserSample): void {
     if (this.samples.length >= SAMPLE_COUNT) this.samples.shift();
-    this.samples.push({ ...s, line: clip(redact(clip(s.line, SAMPLE_CHARS * 4)), SAMPLE_CHARS) });
+    this.samples.push({ ...s, line: clip(escapeControls(redact(clip(s.line, SAMPLE_CHARS * 4))), SAMPLE_CHARS) });
   }
 }
 

@@ -1,12 +1,15 @@
 import { isIP } from "node:net";
 import { deriveEventId, type AuditEvent } from "../../../schemas";
-import { buildEvent, ParserStats, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { buildEvent, ParserStats, stripCr, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { handleConsoleLogin, handleLegacyPam, type AuthEmitter } from "./legacy-handler";
+import { legacyPamService } from "./legacy-messages";
 import { sudoBody, suBody, who, type Who } from "./privilege";
 import { BoundedMap, newSessionMap, sessionIdFor } from "./sessions";
 import { classifySshd, type SshdMessage } from "./sshd-messages";
 import { classifySu, classifySudo } from "./sudo-su-messages";
-import { parseSyslogLine, type SyslogRecord } from "./syslog-line";
-import { toIso } from "./time";
+import { parseSyslogLine, type SyslogClock, type SyslogRecord } from "./syslog-line";
+import { SyslogYears } from "./syslog-year";
+import { hostTimeZone, toIso } from "./time";
 
 export interface AuthParserOptions {
   /** Accounts that are automation, not people (`deploy`, `ansible`): actor_kind service. */
@@ -18,7 +21,7 @@ const MAX_REPEAT = 10_000;
 const REPEATED = /^message repeated (\d{1,9}) times: \[ ?(.*)\]\s*$/s;
 const SSHD = new Set(["sshd", "sshd-session", "sshd-auth"]);
 
-interface Line {
+export interface Line {
   rec: SyslogRecord;
   key: string;
   index: number;
@@ -32,17 +35,19 @@ interface PendingInvalid {
 }
 
 /**
- * /var/log/auth.log, /var/log/secure and `journalctl -o json` → access.login,
+ * /var/log/auth.log, /var/log/secure, /var/log/messages (legacy PAM tags),
+ * RFC 5424 syslog and `journalctl -o json|short|short-iso` → access.login,
  * access.login_failed, access.logout, access.privilege. Event ids derive from
  * (collector, "auth", journald cursor or file:offset, repeat index).
  */
-export class AuthParser implements SourceParser {
+export class AuthParser implements SourceParser, AuthEmitter {
   readonly source = "auth";
   readonly stats = new ParserStats();
-  private readonly sessions = newSessionMap();
+  readonly sessions = newSessionMap();
   private readonly pendingInvalid = new BoundedMap<PendingInvalid>(4096);
   private readonly suSeen = new BoundedMap<true>(1024);
   private readonly serviceAccounts: ReadonlySet<string>;
+  private readonly years = new SyslogYears();
 
   constructor(
     private readonly ctx: SourceContext,
@@ -51,11 +56,13 @@ export class AuthParser implements SourceParser {
     this.serviceAccounts = new Set(options.serviceAccounts ?? []);
   }
 
-  push(raw: string, position: SourcePosition): AuditEvent[] {
+  push(line: string, position: SourcePosition): AuditEvent[] {
     this.stats.lines += 1;
-    const parsed = parseSyslogLine(raw, this.ctx.now(), this.ctx.timeZone);
+    const raw = stripCr(line);
+    const parsed = parseSyslogLine(raw, this.clock(position.file));
     if (!parsed.ok) {
-      this.stats.unparsedLine(raw, parsed.reason);
+      if (parsed.noise) this.stats.ignored += 1;
+      else this.stats.unparsedLine(raw, parsed.reason);
       return [];
     }
     const rec = parsed.record;
@@ -77,8 +84,17 @@ export class AuthParser implements SourceParser {
     return this.pendingInvalid.drain().flatMap((p) => this.invalidUserEvent(p));
   }
 
+  private clock(file: string): SyslogClock {
+    const timeZone = this.ctx.timeZone ?? hostTimeZone();
+    const anchor = () => this.ctx.fileTime?.(file) ?? this.ctx.now();
+    return { timeZone, classic: (mon, day, hms) => this.years.resolve(file, mon, day, hms, anchor, timeZone) };
+  }
+
   private handle(line: Line): AuditEvent[] {
     const { program, message } = line.rec;
+    const legacy = legacyPamService(program);
+    if (legacy !== undefined) return handleLegacyPam(this, line, legacy, message);
+    if (program === "login") return handleConsoleLogin(this, line, message);
     if (SSHD.has(program)) {
       const m = classifySshd(message);
       return m ? this.sshd(line, m) : [];
@@ -104,7 +120,8 @@ export class AuthParser implements SourceParser {
     switch (m.kind) {
       case "accepted": {
         const sessionId = sessionIdFor(pid, line.rec.timeMs);
-        this.sessions.set(pid, { user: m.user, startMs: line.rec.timeMs, sessionId, closed: false });
+        const sourceIp = this.remote(m.ip).source_ip;
+        this.sessions.set(pid, { user: m.user, startMs: line.rec.timeMs, sessionId, closed: false, ...(sourceIp === undefined ? {} : { sourceIp }) });
         return this.emit(line, {
           type: "access.login",
           ...this.who(m.user, 1),
@@ -144,24 +161,26 @@ export class AuthParser implements SourceParser {
           if (!known) this.sessions.set(pid, { user: m.user, startMs: line.rec.timeMs, sessionId: sessionIdFor(pid, undefined), closed: false });
           return [];
         }
-        return this.logout(line, pid, m.user);
+        return this.logout(line, pid, m.user, "ssh");
       case "disconnected-user":
-        return this.logout(line, pid, m.user);
+        return this.logout(line, pid, m.user, "ssh");
     }
   }
 
   /** sshd logs `Disconnected from user` then pam `session closed`: the first one seen ends the session. */
-  private logout(line: Line, pid: string, user: string): AuditEvent[] {
+  logout(line: Line, pid: string, user: string, channel: "ssh" | "console"): AuditEvent[] {
     const session = this.sessions.get(pid);
     if (session?.closed) return [];
-    this.sessions.set(pid, { user, startMs: session?.startMs, sessionId: session?.sessionId ?? sessionIdFor(pid, undefined), closed: true });
+    const sessionId = session?.sessionId ?? sessionIdFor(pid, undefined);
+    this.sessions.set(pid, { user, startMs: session?.startMs, sessionId, closed: true });
     const start = session?.startMs;
     return this.emit(line, {
       type: "access.logout",
       ...this.who(user, 1),
-      channel: "ssh",
-      session_id: session?.sessionId ?? sessionIdFor(pid, undefined),
+      channel,
+      session_id: sessionId,
       outcome: "success",
+      source_ip: session?.sourceIp,
       duration_s: start === undefined ? undefined : Math.max(0, (line.rec.timeMs - start) / 1000),
     });
   }
@@ -178,20 +197,22 @@ export class AuthParser implements SourceParser {
     });
   }
 
-  private who(user: string, confidence: number): Who {
+  who(user: string, confidence: number): Who {
     return who(user, confidence, this.serviceAccounts);
   }
 
   /** sshd logs a host name instead of an address when UseDNS is on; only addresses fill source_ip. */
-  private remote(address: string): { source_ip?: string } {
+  remote(address: string): { source_ip?: string } {
     return isIP(address) ? { source_ip: address } : {};
   }
 
-  private emit(line: Line, draft: EventBody): AuditEvent[] {
+  emit(line: Line, draft: EventBody): AuditEvent[] {
+    // Classic timestamps have no year: say that it was inferred (from the file's mtime and the lines before).
+    const labels = line.rec.yearInferred ? { ...draft.labels, time_inferred: "year" } : draft.labels;
     const event = buildEvent(
       this.ctx,
       this.stats,
-      { ...draft, event_id: deriveEventId(this.ctx.collectorId, "auth", line.key, line.index), occurred_at: toIso(line.rec.timeMs) },
+      { ...draft, labels, event_id: deriveEventId(this.ctx.collectorId, "auth", line.key, line.index), occurred_at: toIso(line.rec.timeMs) },
       line.raw,
     );
     return event ? [event] : [];

@@ -12,6 +12,8 @@ export interface SshSession {
   startMs: number | undefined;
   sessionId: string;
   closed: boolean;
+  /** Where the login came from: the logout event repeats it (sshd's close lines do not name it). */
+  sourceIp?: string;
 }
 
 export class BoundedMap<V> {

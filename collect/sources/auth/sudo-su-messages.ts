@@ -38,8 +38,10 @@ export function classifySudo(message: string): SudoMessage | undefined {
     if (eq > 0 && /^[A-Z]{2,10}$/.test(text.slice(0, eq))) fields.set(text.slice(0, eq), text.slice(eq + 1));
     else if (failure === undefined) failure = text;
   }
-  if (!fields.has("TTY") && !fields.has("USER") && command === undefined) return undefined;
-  return { user: head[1] ?? "", failure, tty: fields.get("TTY"), pwd: fields.get("PWD"), runAs: fields.get("USER") ?? "root", command };
+  // Every attempt names what was asked (COMMAND=/bin/ls, =list for -l, =validate for -v). A line without
+  // it is a warning about sudo itself (`problem with defaults entries ; TTY=pts/0 ; PWD=/ ; USER=root ;`).
+  if (command === undefined) return undefined;
+  return { user: head[1] ?? "", failure, tty: fields.get("TTY"), pwd: fields.get("PWD"), runAs: (fields.get("USER") ?? "root").replace(/\s*;$/, ""), command };
 }
 
 export interface SuMessage {

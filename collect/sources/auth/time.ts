@@ -67,31 +67,58 @@ export function wallClockToMs(w: WallClock, timeZone = "UTC"): number | undefine
 }
 
 /**
- * Classic syslog `Nov 22 08:01:02` has no year: take now's year, and if that
- * puts the line more than a day in the future it was written last year (a
- * December line read in January). Feb 29 walks back to the last leap year.
+ * The zone of times written without an offset when none is configured: the
+ * host's, as the process sees it (`TZ`, else /etc/localtime) — the zone
+ * rsyslog and dpkg wrote them in. Read per call: `TZ` may change at runtime.
  */
-export function classicSyslogToMs(monthName: string, day: number, hms: [number, number, number], now: Date, timeZone = "UTC"): number | undefined {
-  const month = MONTHS.indexOf(monthName) + 1;
-  if (month === 0) return undefined;
-  const nowMs = now.getTime();
-  let year = now.getUTCFullYear() + 1;
+export function hostTimeZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** `Nov` → 11; 0 when not a month name. */
+export const monthNumber = (name: string): number => MONTHS.indexOf(name) + 1;
+
+/**
+ * Classic syslog `Nov 22 08:01:02` has no year: take the anchor's year (now,
+ * or the file's modification time), and if that puts the line more than a day
+ * after the anchor it was written the year before (a December line read in
+ * January). Feb 29 walks back to the last leap year. Returns the year chosen too.
+ */
+export function classicSyslogYear(month: number, day: number, hms: readonly [number, number, number], anchor: Date, timeZone = "UTC"): { ms: number; year: number } | undefined {
+  if (month < 1 || month > 12) return undefined;
+  const anchorMs = anchor.getTime();
+  let year = anchor.getUTCFullYear() + 1;
   for (let back = 0; back < 6; back += 1, year -= 1) {
     const ms = wallClockToMs({ year, month, day, hour: hms[0], minute: hms[1], second: hms[2], ms: 0 }, timeZone);
-    if (ms !== undefined && ms <= nowMs + 86_400_000) return ms;
+    if (ms !== undefined && ms <= anchorMs + 86_400_000) return { ms, year };
   }
   return undefined;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/i;
+export function classicSyslogToMs(monthName: string, day: number, hms: [number, number, number], now: Date, timeZone = "UTC"): number | undefined {
+  return classicSyslogYear(monthNumber(monthName), day, hms, now, timeZone)?.ms;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** `2026-11-22T08:01:02.123456+00:00` (any fraction length, `Z` or ±hh:mm). */
 export function rfc3339ToMs(text: string): number | undefined {
+  return isoToMs(text, undefined);
+}
+
+/**
+ * ISO 8601 as logs write it: RFC 3339, journalctl's `+0000` (no colon), or no
+ * offset at all (rsyslog's local high-precision template) — read in
+ * `zoneless` then; undefined zoneless means an offset is required.
+ */
+export function isoToMs(text: string, zoneless: string | undefined): number | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const base = wallClockToMs({ year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), ms: Number((frac ?? "0").padEnd(3, "0").slice(0, 3)) });
-  if (base === undefined || zone === undefined) return undefined;
+  const wall = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), ms: Number((frac ?? "0").padEnd(3, "0").slice(0, 3)) };
+  if (zone === undefined) return zoneless === undefined ? undefined : wallClockToMs(wall, zoneless);
+  const base = wallClockToMs(wall);
+  if (base === undefined) return undefined;
   if (zone.toUpperCase() === "Z") return base;
   const sign = zone.startsWith("-") ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
@@ -106,7 +133,7 @@ export function journaldMicrosToMs(micros: string): number | undefined {
 }
 
 /** `2026-11-22 08:01:02` (dpkg.log) or `2026-11-22  08:01:02` (apt history.log), local time. */
-export function localDateTimeToMs(text: string, timeZone = "UTC"): number | undefined {
+export function localDateTimeToMs(text: string, timeZone = hostTimeZone()): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2}) {1,2}(\d{2}):(\d{2}):(\d{2})$/.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m;

@@ -44,8 +44,8 @@ export function runFixture(parser: SourceParser, name: string): AuditEvent[] {
   return out;
 }
 
-/** A context fixed in time: 2026-11-22 12:00 UTC unless told otherwise. */
+/** A context fixed in time and zone: 2026-11-22 12:00 UTC unless told otherwise (not the test machine's TZ). */
 export function testContext(overrides: Partial<SourceContext> = {}): SourceContext {
   const now = new Date("2026-11-22T12:00:00.000Z");
-  return { collectorId: "col-test", host: "web-01", env: "prod", now: () => now, ...overrides };
+  return { collectorId: "col-test", host: "web-01", env: "prod", now: () => now, timeZone: "UTC", ...overrides };
 }
