@@ -13,3 +13,4 @@ export * from "./parse";
 export * from "./canonical";
 export * from "./batch";
 export * from "./event-id";
+export * from "./server-only";

@@ -23,6 +23,7 @@ import { prodtrailVersion } from "./version";
 import { startDriftJob } from "../drift/start";
 import { createRegisterHandler, REGISTER_PATH } from "../ingest/gateway/register";
 import { startIntegrityJob } from "../ingest/integrity";
+import { createRefusalRecorder } from "../ingest/auth/refusals";
 
 export interface ServeOptions {
   config: Config;
@@ -103,8 +104,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   // once Kafka acknowledged; ingest workers write the store. Embedded: the
   // gateway writes the store itself.
   const sink = options.sink ?? (config.kafka.brokers.length > 0 ? gatewayKafkaSink(config, log) : new StoreSink(store));
-  // Dashboard audit.view events go through this same sink (dashboard/lib/audit.ts).
-  publishAuthRuntime({ sink, config: config.auth });
+  // The server's own records (views, exports, sign-ins, acceptances) take a
+  // path no key can reach: straight into the store, in every mode. Every
+  // entry point collectors use refuses them (schemas/server-only.ts).
+  publishAuthRuntime({ sink: new StoreSink(store), config: config.auth });
+  const refusals = createRefusalRecorder(store, log.child({ component: "refusals" }));
   const listener = createRequestListener(
     {
       api: {
@@ -112,6 +116,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           sink,
           log: log.child({ component: "gateway" }),
           authorize: createKeyAuthorizer(store, config.server.api_keys),
+          refusals,
           ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
         }),
         "/api/v1/counts": createCountsHandler(store),
@@ -165,6 +170,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           { name: "stop accepting connections", run: async () => void (drained = stopAccepting(server).drained) },
           ...(demo ? [{ name: "stop the demo fleet", run: () => demo.stop() }] : []),
           { name: "finish in-flight requests", run: () => drained },
+          { name: "write pending refusal findings", run: () => refusals.flush() },
           ...(dashboard ? [{ name: "close the dashboard (Next)", run: () => dashboard.close() }] : []),
           { name: "stop the drift job", run: () => drift.stop() },
           { name: "stop the integrity job", run: () => integrity.stop() },

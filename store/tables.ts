@@ -18,6 +18,7 @@ export const TABLE_NAMES = [
   "code_deletes",
   "code_commits",
   "integrity_positions",
+  "collector_enrolments",
   "detection_windows",
   "suppressions",
   "notification_dead_letters",

@@ -5,7 +5,8 @@ import { MINUTE, on, personWho, serviceWho, type Sim } from "./sim";
 /**
  * The other ways people reach production: kubectl exec into pods, database
  * consoles behind Vault's dynamic credentials, the cloud web console, a
- * server's physical console, and prodtrail's own dashboard views.
+ * server's physical console. prodtrail's own dashboard views are not
+ * simulated: only the server writes those (schemas/server-only.ts).
  */
 const PODS = ["api", "worker", "checkout", "invoices"];
 
@@ -82,11 +83,6 @@ export function physicalConsole(sim: Sim, rng: Rng, t: number, person: Person): 
   sim.emit(t, { type: "access.login", ...who, ...on(host), channel: "console", outcome: "success", session_id: sessionId, reason: "IPMI serial console: host unreachable over ssh" });
   sim.emit(t + 5 * MINUTE, { type: "access.exec", ...who, ...on(host), channel: "console", outcome: "success", session_id: sessionId, command: "systemctl restart networking" });
   sim.emit(t + 12 * MINUTE, { type: "access.logout", ...who, ...on(host), channel: "console", outcome: "success", session_id: sessionId, duration_s: 720 });
-}
-
-export function dashboardView(sim: Sim, rng: Rng, t: number, person: Person): void {
-  const host = { name: "prodtrail", env: "demo-prod" as const, role: "bastion" as const, service: "prodtrail", ip: "0.0.0.0" };
-  sim.emit(t, { type: "audit.view", ...personWho(person, "dashboard-session"), ...on(host), channel: "dashboard", outcome: "success", resource: rng.pick(["/", "/access", "/drift", "/timeline?from=-24h"]) });
 }
 
 /** Nightly logical backups: the backup service logs in to each database host. */

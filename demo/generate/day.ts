@@ -1,4 +1,4 @@
-import { backupRun, dashboardView, dbConsole, kubectlExec, physicalConsole, webConsole } from "./access";
+import { backupRun, dbConsole, kubectlExec, physicalConsole, webConsole } from "./access";
 import { directEdit, INTENTS } from "./edits";
 import { bruteForce, monitoringChecks } from "./noise";
 import { oncallAt, type Host, type Person, type Team } from "./org";
@@ -47,7 +47,6 @@ export function planDay(sim: Sim, dayStart: number, incidentAt: number | undefin
     if (person.team !== "data" && person.team !== "security" && rng.chance(0.35)) at(local(person, workMinute()), (r, t) => kubectlExec(sim, r, t, person));
     if ((person.team === "data" || person.team === "payments") && rng.chance(0.3)) at(local(person, workMinute()), (r, t) => dbConsole(sim, r, t, person));
     if (rng.chance(0.3)) at(local(person, workMinute()), (r, t) => webConsole(sim, r, t, person));
-    if (person.team === "security" && rng.chance(0.5)) at(local(person, workMinute()), (r, t) => dashboardView(sim, r, t, person));
     const repo = person.team === "platform" || person.team === "security" ? "infra" : "app";
     for (let c = rng.poisson(weekend ? 0.2 : repo === "app" ? 1.2 : 0.6); c > 0; c -= 1) {
       at(local(person, workMinute()), (r, t) => everydayCommit(sim, r, t, person, repo));

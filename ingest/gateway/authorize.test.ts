@@ -1,41 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configSchema } from "../../config/schema";
-import { startServe, type RunningServe } from "../../server/serve";
-import { openTestStore, type TestStore } from "../../test/store";
+import { describe, expect, it } from "vitest";
 import { makeEvent } from "../../test/factories/events";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
-import { storedIds, testLog } from "./testing";
+import { postEvents, storedIds, useGatewayFixture } from "./testing";
 import { isLoopback } from "./authorize";
 
-let store: TestStore;
-const servers: RunningServe[] = [];
 
-async function serve(apiKeys: "loopback-exempt" | "required"): Promise<RunningServe> {
-  const running = await startServe({
-    config: configSchema.parse({ server: { host: "127.0.0.1", port: 0, api_keys: apiKeys } }),
-    log: testLog,
-    store,
-    dashboard: false,
-  });
-  servers.push(running);
-  return running;
-}
+const fx = useGatewayFixture();
+const serve = fx.serve;
 
-function post(url: string, events: unknown[], token?: string): Promise<Response> {
-  return fetch(`${url}/api/v1/events`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ events }),
-  });
-}
-
-beforeAll(async () => {
-  store = await openTestStore();
-});
-afterAll(async () => {
-  for (const s of servers) await s.close();
-  await store.drop();
-});
+const post = postEvents;
 
 describe("gateway API keys", () => {
   it("lets local processes post without a key by default, and no one when keys are required", async () => {
@@ -51,28 +24,28 @@ describe("gateway API keys", () => {
 
   it("accepts a valid key, refuses a tampered or revoked one, and stores nothing refused", async () => {
     const strict = await serve("required");
-    const { token, info } = await createApiKey(store, { name: "web-01", createdBy: "test" });
+    const { token, info } = await createApiKey(fx.store, { name: "web-01", createdBy: "test" });
     const good = makeEvent({ collector_id: "web-01" });
     expect((await post(strict.url, [good], token)).status).toBe(200);
     const tampered = makeEvent({ collector_id: "web-01" });
     expect((await post(strict.url, [tampered], `${token.slice(0, -2)}xx`)).status).toBe(401);
-    await revokeApiKey(store, info.keyId, "test");
+    await revokeApiKey(fx.store, info.keyId, "test");
     // Revocation takes effect once the 10 s lookup cache expires; a fresh server has an empty cache.
     const fresh = await serve("required");
     const afterRevoke = makeEvent({ collector_id: "web-01" });
     expect((await post(fresh.url, [afterRevoke], token)).status).toBe(401);
-    expect(await storedIds(store, [good, tampered, afterRevoke])).toEqual([good.event_id]);
+    expect(await storedIds(fx.store, [good, tampered, afterRevoke])).toEqual([good.event_id]);
   });
 
   it("refuses events that name another collector than the key's", async () => {
     const strict = await serve("required");
-    const { token } = await createApiKey(store, { name: "web-02", createdBy: "test" });
+    const { token } = await createApiKey(fx.store, { name: "web-02", createdBy: "test" });
     const mine = makeEvent({ collector_id: "web-02" });
     const forged = makeEvent({ collector_id: "db-01" });
     const res = await post(strict.url, [mine, forged], token);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ rejected: [{ index: 1, issues: [{ field: "events[1].collector_id" }] }] });
-    expect(await storedIds(store, [mine, forged])).toEqual([]);
+    expect(await storedIds(fx.store, [mine, forged])).toEqual([]);
   });
 
   it("recognises loopback addresses only", () => {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Sink } from "../../collect/sink";
-import { BATCH_LIMITS, parseBatch } from "../../schemas";
+import { BATCH_LIMITS, parseBatch, serverOnlyRejections } from "../../schemas";
+import type { RefusalRecorder } from "../auth/refusals";
 import { readBody } from "./body";
 import { findJsonSyntaxError } from "./json-error";
 import { sendError, sendJson } from "./respond";
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   retryAfterSeconds?: number;
   /** API-key check; absent: no authentication (tests of the parsing paths). */
   authorize?: Authorizer;
+  /** Where refusals that matter to security are recorded as findings (ingest/auth/refusals.ts). */
+  refusals?: RefusalRecorder;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -105,6 +108,19 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
           ? `${batch.rejected.length} event(s) rejected, nothing of this batch was stored; first: ${summary}`
           : `invalid batch, nothing was stored: ${summary}`;
       sendError(res, 400, error, { rejected: batch.rejected, ...(batch.issues ? { issues: batch.issues } : {}) });
+      return;
+    }
+    const serverOnly = serverOnlyRejections(batch.events);
+    if (serverOnly.length > 0) {
+      const first = serverOnly[0]?.issues[0];
+      options.refusals?.record({
+        kind: "server-only",
+        writer: auth.key?.name ?? "loopback",
+        detail: first ? `${first.field}: ${first.message}` : "server-only record",
+        eventIds: serverOnly.flatMap((r) => (r.event_id !== undefined ? [r.event_id] : [])),
+        ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
+      });
+      sendError(res, 403, `${serverOnly.length} event(s) are records only the prodtrail server writes, nothing of this batch was stored; first: ${first?.field ?? "?"}: ${first?.message ?? ""}`, { rejected: serverOnly });
       return;
     }
     const foreign = foreignCollectorEvents(batch.events, auth.key);

@@ -2,32 +2,19 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rawPublicKey, Signer } from "../../collect/sign";
-import { configSchema } from "../../config/schema";
-import { startServe, type RunningServe } from "../../server/serve";
 import { listCollectorKeys, revokeCollectorKeys } from "../../store/collector-keys";
-import { openTestStore, type TestStore } from "../../test/store";
 import { createApiKey } from "../auth/api-keys";
 import { startIntegrityJob } from "../integrity";
 import { makeEvents } from "../../test/factories/events";
 import { REGISTER_PATH } from "./register";
-import { testLog } from "./testing";
+import { useGatewayFixture } from "./testing";
 
 /** POST /api/v1/collectors/register through the real `serve` listener on loopback, over the real engine. */
-let store: TestStore;
-const servers: RunningServe[] = [];
 
-async function serve(apiKeys: "loopback-exempt" | "required"): Promise<RunningServe> {
-  const running = await startServe({
-    config: configSchema.parse({ server: { host: "127.0.0.1", port: 0, api_keys: apiKeys }, integrity: { interval_s: 0 }, drift: { interval_seconds: 0 } }),
-    log: testLog,
-    store,
-    dashboard: false,
-  });
-  servers.push(running);
-  return running;
-}
+const fx = useGatewayFixture();
+const serve = fx.serve;
 
 function register(url: string, body: unknown, token?: string): Promise<Response> {
   return fetch(`${url}${REGISTER_PATH}`, {
@@ -42,14 +29,6 @@ function newKey(): { pem: string; raw: string } {
   return { pem: publicKey.export({ type: "spki", format: "pem" }).toString(), raw: rawPublicKey(publicKey) };
 }
 
-beforeAll(async () => {
-  store = await openTestStore();
-});
-afterAll(async () => {
-  for (const s of servers) await s.close();
-  await store.drop();
-});
-
 describe("POST /api/v1/collectors/register", () => {
   it("stores the first key (200), takes the same key again in the other encoding (200), refuses a different one (409)", async () => {
     const { url } = await serve("loopback-exempt");
@@ -63,14 +42,14 @@ describe("POST /api/v1/collectors/register", () => {
     const other = await register(url, { collector_id: "web-01", public_key: newKey().pem });
     expect(other.status).toBe(409);
     expect(await other.json()).toMatchObject({ error: expect.stringContaining("prodtrail collectors revoke web-01"), active_public_key: key.raw });
-    expect((await listCollectorKeys(store, "web-01")).map((k) => k.publicKey)).toEqual([key.raw]);
+    expect((await listCollectorKeys(fx.store, "web-01")).map((k) => k.publicKey)).toEqual([key.raw]);
   });
 
   it("accepts a new key once the admin revoked the old one, and never the revoked key again", async () => {
     const { url } = await serve("loopback-exempt");
     const old = newKey();
     expect((await register(url, { collector_id: "web-02", public_key: old.raw })).status).toBe(200);
-    await revokeCollectorKeys(store, "web-02");
+    await revokeCollectorKeys(fx.store, "web-02");
     const replacement = newKey();
     expect((await register(url, { collector_id: "web-02", public_key: replacement.pem })).status).toBe(200);
     const back = await register(url, { collector_id: "web-02", public_key: old.pem });
@@ -86,15 +65,15 @@ describe("POST /api/v1/collectors/register", () => {
     expect(anonymous.headers.get("www-authenticate")).toContain("Bearer");
     const bogus = await register(url, { collector_id: "db-01", public_key: key.raw }, "ptk_0000000000000000_" + "a".repeat(43));
     expect(bogus.status).toBe(401);
-    const web = await createApiKey(store, { name: "web-09", createdBy: "test" });
+    const web = await createApiKey(fx.store, { name: "web-09", createdBy: "test" });
     const foreign = await register(url, { collector_id: "db-01", public_key: key.raw }, web.token);
     expect(foreign.status).toBe(403);
     expect(await foreign.json()).toMatchObject({ error: expect.stringContaining("only register the key of collector web-09") });
-    const registrar = await createApiKey(store, { name: "db-01", scopes: ["keys:register"], createdBy: "test" });
+    const registrar = await createApiKey(fx.store, { name: "db-01", scopes: ["keys:register"], createdBy: "test" });
     expect((await register(url, { collector_id: "db-01", public_key: key.raw }, registrar.token)).status).toBe(200);
-    const writer = await createApiKey(store, { name: "db-02", scopes: ["events:write"], createdBy: "test" });
+    const writer = await createApiKey(fx.store, { name: "db-02", scopes: ["events:write"], createdBy: "test" });
     expect((await register(url, { collector_id: "db-02", public_key: newKey().raw }, writer.token)).status).toBe(200);
-    expect((await listCollectorKeys(store, "db-01")).map((k) => k.registeredBy)).toEqual([`api-key:${registrar.info.keyId}`]);
+    expect((await listCollectorKeys(fx.store, "db-01")).map((k) => k.registeredBy)).toEqual([`api-key:${registrar.info.keyId}`]);
   });
 
   it("names what is wrong with a bad body (400) and stores nothing", async () => {
@@ -115,7 +94,7 @@ describe("POST /api/v1/collectors/register", () => {
     expect(wrongType.status).toBe(400);
     expect(await wrongType.json()).toMatchObject({ error: expect.stringContaining("expected ed25519") });
     expect((await fetch(`${url}${REGISTER_PATH}`)).status).toBe(405);
-    expect(await listCollectorKeys(store, "web-03")).toEqual([]);
+    expect(await listCollectorKeys(fx.store, "web-03")).toEqual([]);
   });
 
   it("end to end: a collector registers, posts signed events; the tampered one is stored and flagged, the rest verify", async () => {
@@ -126,7 +105,7 @@ describe("POST /api/v1/collectors/register", () => {
     const sent = events.map((e, i) => (i === 7 ? { ...e, actor_id: "mallory" } : e));
     const posted = await fetch(`${url}/api/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events: sent }) });
     expect(posted.status).toBe(200);
-    const job = startIntegrityJob({ store, intervalMs: 0, lagMs: 0 });
+    const job = startIntegrityJob({ store: fx.store, intervalMs: 0, lagMs: 0 });
     const run = await job.runOnce();
     await job.stop();
     const report = run.collectors.find((c) => c.collectorId === "app-01");

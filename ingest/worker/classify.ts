@@ -1,8 +1,8 @@
-import { describeIssues, parseEvent, type AuditEvent } from "../../schemas";
+import { describeIssues, parseEvent, serverOnlyIssues, type AuditEvent } from "../../schemas";
 import type { IncomingMessage } from "../kafka";
 
 /** Why a message cannot become an event. Stable strings: they are metric labels and table values. */
-export type DeadLetterReason = "empty" | "oversized" | "bad_json" | "schema_violation";
+export type DeadLetterReason = "empty" | "oversized" | "bad_json" | "schema_violation" | "server_only";
 
 /**
  * Every message ends as exactly one of these. `dead` keeps the original
@@ -30,5 +30,8 @@ export function classify(message: IncomingMessage, maxMessageBytes: number): Out
   }
   const parsed = parseEvent(json);
   if (!parsed.ok) return { kind: "dead", message, reason: "schema_violation", detail: describeIssues(parsed.issues).slice(0, 2000) };
+  // Records only the server writes (schemas/server-only.ts) never come through the topic: the server files its own directly.
+  const serverOnly = serverOnlyIssues(parsed.event);
+  if (serverOnly.length > 0) return { kind: "dead", message, reason: "server_only", detail: describeIssues(serverOnly).slice(0, 2000) };
   return { kind: "ok", message, event: parsed.event };
 }

@@ -4,9 +4,10 @@ import { authConfigSchema, type AuthConfig } from "../../config/auth";
 
 /**
  * What the dashboard's sign-in and audit code need from `prodtrail serve`
- * besides the store: the Sink the gateway publishes through (audit.view
- * events take the same path as every other event, never a side door into
- * the table), the `auth:` config, and the key that signs the OpenID state
+ * besides the store: the Sink the server's own records are written
+ * through (serve gives it the store directly, in every mode, a path no API
+ * key or collector can reach: schemas/server-only.ts), the `auth:` config,
+ * and the key that signs the OpenID state
  * cookie. Shared over globalThis for the reason server/global-store.ts
  * gives: Next's server bundles hold their own copies of our modules.
  */
