@@ -18,6 +18,13 @@ describe("audit.view events", () => {
     expect(e.host.length).toBeGreaterThan(0);
   });
 
+  it("records a refused request as a failure saying why", () => {
+    const e = buildAuditEvent(viewer, { action: "export", resource: "/api/v1/export", params: { q: "secret" }, refused: "analyst may not events:export" });
+    expect(parseEvent(e).ok).toBe(true);
+    expect(e).toMatchObject({ outcome: "failure", severity: "medium", labels: { action: "export", refused: "true" } });
+    expect(e.reason).toBe("refused (analyst may not events:export): export: q=secret");
+  });
+
   it("gets a fresh id per action, even for identical views", () => {
     const a = buildAuditEvent(viewer, { action: "view", resource: "/" });
     const b = buildAuditEvent(viewer, { action: "view", resource: "/" });

@@ -19,6 +19,13 @@ export interface AuditInput {
   resource: string;
   /** Filters, export format, the admin change: what was looked at and how. */
   params?: Record<string, string>;
+  /**
+   * Set when the request was refused (a forbidden page, a 403 export, a
+   * filter the role may not use): why. The record then says outcome
+   * failure, severity medium: someone asked for what their role may not
+   * read, which a reviewer wants to see.
+   */
+  refused?: string;
 }
 
 export class AuditEventError extends Error {
@@ -67,10 +74,11 @@ export function buildAuditEvent(viewer: Viewer, input: AuditInput, now = new Dat
     host: clip(HOST, LIMITS.name),
     service: "dashboard",
     resource: clip(input.resource || "/", LIMITS.path),
-    outcome: "success",
+    outcome: input.refused === undefined ? "success" : "failure",
+    severity: input.refused === undefined ? "info" : "medium",
     command: clip(`${input.action} ${input.resource}${filters ? ` ${filters}` : ""}`, LIMITS.command),
-    reason: clip(filters ? `${input.action}: ${filters}` : input.action, LIMITS.text),
-    labels: { action: input.action, role: viewer.role },
+    reason: clip(`${input.refused === undefined ? "" : `refused (${input.refused}): `}${filters ? `${input.action}: ${filters}` : input.action}`, LIMITS.text),
+    labels: { action: input.action, role: viewer.role, ...(input.refused === undefined ? {} : { refused: "true" }) },
   });
   if (!parsed.ok) {
     throw new AuditEventError(`audit.view event for ${input.resource} is invalid: ${parsed.issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AuditEvent } from "../../../schemas";
 import type { Store } from "../../../store/open";
 import { chTimeToIso, fromEventRow } from "../../../store/event-rows";
-import { assertCan, type Viewer } from "../auth/permissions";
+import { assertCan, authorize, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
 import { aroundEventsQuery, eventCountQuery, eventExportPageQuery, eventPageQuery, eventRowByIdQuery, NO_CURSOR, sessionEventsQuery, type EventListRow } from "../queries/events";
 import { toFilterParams } from "../queries/where";
@@ -47,7 +47,7 @@ export interface EventPage {
 export const PAGE_SIZE = 100;
 
 export async function listEvents(viewer: Viewer, store: Store, filters: Filters, options: { after?: Cursor | null; limit?: number } = {}): Promise<EventPage> {
-  assertCan(viewer, "events:read");
+  authorize(viewer, "events:read", filters);
   const limit = options.limit ?? PAGE_SIZE;
   const rows = await eventPageQuery(store, { ...toFilterParams(filters), before_at: options.after?.at ?? NO_CURSOR.at, before_id: options.after?.id ?? NO_CURSOR.id, limit: limit + 1 });
   const page = rows.slice(0, limit);
@@ -56,7 +56,7 @@ export async function listEvents(viewer: Viewer, store: Store, filters: Filters,
 }
 
 export async function countEvents(viewer: Viewer, store: Store, filters: Filters): Promise<number> {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   const [row] = await eventCountQuery(store, toFilterParams(filters));
   return row?.events ?? 0;
 }
@@ -112,7 +112,7 @@ export const EXPORT_PAGE = 2_000;
  * the next is read.
  */
 export async function* exportEvents(viewer: Viewer, store: Store, filters: Filters, pageSize = EXPORT_PAGE): AsyncGenerator<AuditEvent[]> {
-  assertCan(viewer, "events:export");
+  authorize(viewer, "events:export", filters);
   let after: Cursor | null = null;
   for (;;) {
     const rows: Array<Record<string, unknown>> = await eventExportPageQuery(store, { ...toFilterParams(filters), before_at: after?.at ?? NO_CURSOR.at, before_id: after?.id ?? NO_CURSOR.id, limit: pageSize });

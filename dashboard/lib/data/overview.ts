@@ -1,5 +1,5 @@
 import type { Store } from "../../../store/open";
-import { assertCan, can, type Viewer } from "../auth/permissions";
+import { authorize, can, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
 import { accessSeriesQuery, openSessionsQuery, overviewSummaryQuery, topActorsQuery, topHostsQuery } from "../queries/overview";
 import { bucketSeconds, toFilterParams } from "../queries/where";
@@ -12,7 +12,7 @@ import { envsInWindowQuery, isDemoEnv } from "../queries/envs";
  * them independently behind Suspense.
  */
 export async function overviewSummary(viewer: Viewer, store: Store, filters: Filters) {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   const [row] = await overviewSummaryQuery(store, toFilterParams(filters));
   return row ?? { events: 0, people: 0, services: 0, sessions: 0, hosts: 0, break_glass: 0, failed_logins: 0 };
 }
@@ -26,7 +26,7 @@ export interface AccessSeries {
 
 /** Access by channel over time, zero-filled so stacked areas do not interpolate across empty buckets. */
 export async function accessSeries(viewer: Viewer, store: Store, filters: Filters): Promise<AccessSeries> {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   const step = bucketSeconds(filters.from, filters.to);
   const rows = await accessSeriesQuery(store, { ...toFilterParams(filters), step });
   const totals = new Map<string, number>();
@@ -51,12 +51,12 @@ export async function accessSeries(viewer: Viewer, store: Store, filters: Filter
 }
 
 export async function topActors(viewer: Viewer, store: Store, filters: Filters, limit = 10) {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   return topActorsQuery(store, { ...toFilterParams(filters), limit });
 }
 
 export async function topHosts(viewer: Viewer, store: Store, filters: Filters, limit = 10) {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   return topHostsQuery(store, { ...toFilterParams(filters), limit });
 }
 
@@ -65,7 +65,7 @@ export const OPEN_SESSION_HOURS = 12;
 
 /** Sessions name people, hosts and times of individual logins: events:read, not an aggregate. */
 export async function openSessions(viewer: Viewer, store: Store, filters: Filters, now: Date = new Date()) {
-  assertCan(viewer, "events:read");
+  authorize(viewer, "events:read", filters);
   const since = new Date(now.getTime() - OPEN_SESSION_HOURS * 3_600_000).toISOString();
   return openSessionsQuery(store, { ...toFilterParams(filters), since, limit: 50 });
 }
@@ -76,7 +76,7 @@ export function canSeeEvents(viewer: Viewer): boolean {
 
 /** Environments seen in the window and whether they hold demo data (env demo-* or label demo=true). */
 export async function envsInWindow(viewer: Viewer, store: Store, filters: Filters) {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   const rows = await envsInWindowQuery(store, { from: filters.from, to: filters.to });
   return rows.map((r) => ({ env: r.env, events: r.events, demo: isDemoEnv(r) }));
 }

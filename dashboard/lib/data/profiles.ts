@@ -1,5 +1,5 @@
 import type { Store } from "../../../store/open";
-import { assertCan, type Viewer } from "../auth/permissions";
+import { authorize, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
 import {
   actorByChannelQuery, actorByHostQuery, actorHoursQuery, actorSummaryQuery, hostByActorQuery, hostByChannelQuery, hostChangesQuery, hostSummaryQuery,
@@ -20,7 +20,7 @@ export interface HourCell {
 }
 
 export async function actorProfile(viewer: Viewer, store: Store, filters: Filters, actorId: string) {
-  assertCan(viewer, "profiles:read");
+  authorize(viewer, "profiles:read", filters);
   const params = { ...toFilterParams(filters), subject: actorId };
   const baselineFrom = new Date(Date.parse(filters.from) - BASELINE_DAYS * 86_400_000).toISOString();
   const [summary, channels, hosts, hourRows] = await Promise.all([
@@ -41,7 +41,7 @@ export async function actorProfile(viewer: Viewer, store: Store, filters: Filter
 }
 
 export async function hostProfile(viewer: Viewer, store: Store, filters: Filters, host: string) {
-  assertCan(viewer, "profiles:read");
+  authorize(viewer, "profiles:read", filters);
   const params = { ...toFilterParams(filters), subject: host };
   const [summary, actors, channels, changes] = await Promise.all([
     hostSummaryQuery(store, params),

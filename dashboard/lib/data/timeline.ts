@@ -1,5 +1,5 @@
 import type { Store } from "../../../store/open";
-import { assertCan, type Viewer } from "../auth/permissions";
+import { authorize, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
 import { TIMELINE_LIMIT, timelineEventsQuery, timelineFindingsQuery } from "../queries/timeline";
 import { toFilterParams } from "../queries/where";
@@ -55,7 +55,7 @@ export function gapThresholdMinutes(from: string, to: string): number {
 }
 
 export async function buildTimeline(viewer: Viewer, store: Store, filters: Filters): Promise<Timeline> {
-  assertCan(viewer, "timeline:read");
+  authorize(viewer, "timeline:read", filters);
   const params = toFilterParams(filters);
   const [events, findings] = await Promise.all([timelineEventsQuery(store, { ...params, limit: TIMELINE_LIMIT + 1 }), timelineFindingsQuery(store, params)]);
   const truncated = events.length > TIMELINE_LIMIT;

@@ -1,5 +1,5 @@
 import type { Store } from "../../../store/open";
-import { assertCan, type Viewer } from "../auth/permissions";
+import { authorize, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
 import { accessTrendQuery, breakGlassQuery, pipelineShareQuery, type TrendDimension, type TrendPeriod } from "../queries/trends";
 import { toFilterParams } from "../queries/where";
@@ -30,7 +30,7 @@ function pivot(rows: Array<{ period: string; key: string; events: number }>, max
 }
 
 export async function accessTrend(viewer: Viewer, store: Store, filters: Filters, period: TrendPeriod, dimension: TrendDimension): Promise<PivotSeries> {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   return pivot(await accessTrendQuery(period, dimension)(store, toFilterParams(filters)));
 }
 
@@ -43,7 +43,7 @@ export interface PipelineShare {
 }
 
 export async function pipelineShare(viewer: Viewer, store: Store, filters: Filters, period: TrendPeriod): Promise<PipelineShare[]> {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   const rows = await pipelineShareQuery(period)(store, toFilterParams(filters));
   return rows.map((r) => {
     const total = r.pipeline + r.direct;
@@ -52,6 +52,6 @@ export async function pipelineShare(viewer: Viewer, store: Store, filters: Filte
 }
 
 export async function breakGlassTrend(viewer: Viewer, store: Store, filters: Filters, period: TrendPeriod): Promise<PivotSeries> {
-  assertCan(viewer, "aggregates:read");
+  authorize(viewer, "aggregates:read", filters);
   return pivot(await breakGlassQuery(period)(store, toFilterParams(filters)));
 }
