@@ -19,6 +19,12 @@ export interface ApiKeyInfo {
   keyId: string;
   name: string;
   scopes: KeyScope[];
+  /**
+   * Hosts (names or globs such as `web-*`) the key may write events for:
+   * as issued, or the key's name when issued without --hosts (and for keys
+   * from before migration 0012).
+   */
+  hosts: string[];
   createdAt: string;
   createdBy: string;
   revokedAt: string | null;
@@ -29,6 +35,7 @@ const keyRow = z.object({
   name: z.string(),
   secret_sha256: z.string(),
   scopes: z.array(z.enum(KEY_SCOPES)),
+  hosts: z.array(z.string()).default([]),
   created_at: z.string().transform(chTimeToIso),
   created_by: z.string(),
   revoked_at: z.string().nullable().transform((v) => (v === null ? null : chTimeToIso(v))),
@@ -40,7 +47,7 @@ const keysQuery = defineQuery({
   params: z.object({ key_id: z.string().default("") }),
   row: keyRow,
   sql: (t) => `
-    SELECT key_id, name, secret_sha256, scopes, created_at, created_by, revoked_at, version
+    SELECT key_id, name, secret_sha256, scopes, hosts, created_at, created_by, revoked_at, version
     FROM ${t.api_keys} FINAL
     WHERE empty({key_id:String}) OR key_id = {key_id:String}
     ORDER BY created_at`,
@@ -50,20 +57,28 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** A host name or a glob over host names (`web-*`, `db-0[1-3]`): what an event's `host` is checked against. */
+export const keyHostSchema = z
+  .string()
+  .min(1, { message: "a host must not be empty" })
+  .max(256, { message: "a host is at most 256 characters" })
+  .regex(/^[^\s/,]+$/, { message: "a host is a name or a glob such as web-*, without spaces, '/' or ','" });
+
 export async function createApiKey(
   store: Store,
-  input: { name: string; scopes?: KeyScope[]; createdBy: string },
+  input: { name: string; scopes?: KeyScope[]; hosts?: readonly string[]; createdBy: string },
 ): Promise<{ token: string; info: ApiKeyInfo }> {
   const name = z.string().min(1).max(128).parse(input.name);
+  const hosts = z.array(keyHostSchema).max(1000).parse(input.hosts ?? []);
   const keyId = randomBytes(8).toString("hex");
   const secret = randomBytes(32).toString("base64url");
   const now = new Date().toISOString();
   const scopes = input.scopes ?? ["events:write"];
   await insertRows(store, {
     table: "api_keys",
-    rows: [{ key_id: keyId, name, secret_sha256: sha256(secret), scopes, created_at: now, created_by: input.createdBy, revoked_at: null, revoked_by: "", version: 1 }],
+    rows: [{ key_id: keyId, name, secret_sha256: sha256(secret), scopes, hosts, created_at: now, created_by: input.createdBy, revoked_at: null, revoked_by: "", version: 1 }],
   });
-  return { token: `ptk_${keyId}_${secret}`, info: { keyId, name, scopes, createdAt: now, createdBy: input.createdBy, revokedAt: null } };
+  return { token: `ptk_${keyId}_${secret}`, info: { keyId, name, scopes, hosts: hosts.length > 0 ? hosts : [name], createdAt: now, createdBy: input.createdBy, revokedAt: null } };
 }
 
 export async function listApiKeys(store: Store): Promise<ApiKeyInfo[]> {
@@ -122,5 +137,6 @@ export function cachedKeyLookup(store: Store, ttlMs = 10_000) {
 }
 
 function toInfo(row: z.output<typeof keyRow>): ApiKeyInfo {
-  return { keyId: row.key_id, name: row.name, scopes: row.scopes, createdAt: row.created_at, createdBy: row.created_by, revokedAt: row.revoked_at };
+  const hosts = row.hosts.length > 0 ? row.hosts : [row.name];
+  return { keyId: row.key_id, name: row.name, scopes: row.scopes, hosts, createdAt: row.created_at, createdBy: row.created_by, revokedAt: row.revoked_at };
 }

@@ -40,8 +40,8 @@ describe("gateway API keys", () => {
   it("refuses events that name another collector than the key's", async () => {
     const strict = await serve("required");
     const { token } = await createApiKey(fx.store, { name: "web-02", createdBy: "test" });
-    const mine = makeEvent({ collector_id: "web-02" });
-    const forged = makeEvent({ collector_id: "db-01" });
+    const mine = makeEvent({ collector_id: "web-02", host: "web-02" });
+    const forged = makeEvent({ collector_id: "db-01", host: "web-02" });
     const res = await post(strict.url, [mine, forged], token);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ rejected: [{ index: 1, issues: [{ field: "events[1].collector_id" }] }] });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import type { AuditEvent } from "../../schemas";
+import type { AuditEvent, FieldIssue } from "../../schemas";
+import { globMatcher } from "../../lib/glob";
 import type { Store } from "../../store/open";
 import { cachedKeyLookup, checkToken, type ApiKeyInfo } from "../auth/api-keys";
 
@@ -8,9 +9,9 @@ import { cachedKeyLookup, checkToken, type ApiKeyInfo } from "../auth/api-keys";
  * gateway's own host post without a key — the in-process demo fleet, a
  * collector on the same machine — and requires a key from everyone else;
  * `required` requires one always (use it behind a reverse proxy on the same
- * host, where every request looks local). A key speaks for one collector:
- * events that carry a collector_id must carry the key's name, so a key stolen
- * from web-01 cannot write into db-01's signed stream.
+ * host, where every request looks local). A key speaks for one collector
+ * and the hosts it was issued for (bindIdentity below), so a key stolen
+ * from web-01 cannot write into db-01's signed stream or as host db-01.
  */
 export type ApiKeyPolicy = "loopback-exempt" | "required";
 
@@ -48,12 +49,58 @@ export function createKeyAuthorizer(store: Store, policy: ApiKeyPolicy, cacheMs 
   };
 }
 
-/** Events a key may not write: those naming another collector. */
-export function foreignCollectorEvents(events: readonly AuditEvent[], key: ApiKeyInfo | undefined): number[] {
-  if (!key) return [];
-  const foreign: number[] = [];
-  events.forEach((e, i) => {
-    if (e.collector_id !== undefined && e.collector_id !== key.name) foreign.push(i);
+export interface IdentityRejection {
+  index: number;
+  event_id: string;
+  issues: FieldIssue[];
+}
+
+const hostMatchers = new Map<string, (host: string) => boolean>();
+
+/** Whether `key` may write events for `host` (its hosts are names or globs; compiled once per key). */
+export function keyCoversHost(key: ApiKeyInfo, host: string): boolean {
+  const cacheKey = `${key.keyId}\u0000${key.hosts.join(",")}`;
+  let matches = hostMatchers.get(cacheKey);
+  if (matches === undefined) {
+    // A key's host list never holds '/', so every glob matches the whole name.
+    matches = globMatcher(key.hosts);
+    if (hostMatchers.size > 10_000) hostMatchers.clear();
+    hostMatchers.set(cacheKey, matches);
+  }
+  return matches(host);
+}
+
+/**
+ * The writer's identity, stamped and checked; the body is not trusted.
+ * With a key: an event's collector_id is the key's name (stamped on
+ * unsigned events that name none; a signed event must name it, the
+ * signature covers it) and its host one the key was issued for. Without a
+ * key (an unauthenticated post from this host under loopback-exempt): an
+ * event may name a collector only if it carries a signature, which the
+ * integrity job verifies against that collector's enrolled key; anonymous
+ * events (no collector_id) are taken for any host.
+ */
+export function bindIdentity(events: readonly AuditEvent[], key: ApiKeyInfo | undefined): { events: AuditEvent[]; rejected: IdentityRejection[] } {
+  const rejected: IdentityRejection[] = [];
+  const out = events.map((event, index) => {
+    const issues: FieldIssue[] = [];
+    const at = (field: string) => `events[${index}].${field}`;
+    let bound = event;
+    if (key !== undefined) {
+      if (event.collector_id !== undefined && event.collector_id !== key.name) {
+        issues.push({ field: at("collector_id"), message: `${event.collector_id} is not the collector of API key ${key.name}; a key writes only as its own collector` });
+      } else if (event.collector_id === undefined) {
+        if (event.sig !== undefined) issues.push({ field: at("collector_id"), message: `a signed event must name its collector (${key.name}); the signature covers it` });
+        else bound = { ...event, collector_id: key.name };
+      }
+      if (!keyCoversHost(key, event.host)) {
+        issues.push({ field: at("host"), message: `${event.host} is not a host of API key ${key.name} (issued for ${key.hosts.join(", ")}); 'prodtrail keys create --name ${key.name} --hosts …' issues a key for more hosts` });
+      }
+    } else if (event.collector_id !== undefined && event.sig === undefined) {
+      issues.push({ field: at("collector_id"), message: `an unauthenticated post may name a collector (${event.collector_id}) only on events that collector signed; send its API key ('prodtrail keys create --name ${event.collector_id}')` });
+    }
+    if (issues.length > 0) rejected.push({ index, event_id: event.event_id, issues });
+    return bound;
   });
-  return foreign;
+  return { events: out, rejected };
 }

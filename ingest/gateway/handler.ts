@@ -7,7 +7,8 @@ import { readBody } from "./body";
 import { findJsonSyntaxError } from "./json-error";
 import { sendError, sendJson } from "./respond";
 import { answerFinalRefusal } from "./final-refusals";
-import { foreignCollectorEvents, type Authorizer } from "./authorize";
+import { bindIdentity, type Authorizer } from "./authorize";
+import { refuseWrite } from "./refuse";
 
 export interface GatewayOptions {
   sink: Sink;
@@ -110,28 +111,21 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
       sendError(res, 400, error, { rejected: batch.rejected, ...(batch.issues ? { issues: batch.issues } : {}) });
       return;
     }
+    const writer = auth.key?.name ?? "loopback";
     const serverOnly = serverOnlyRejections(batch.events);
     if (serverOnly.length > 0) {
-      const first = serverOnly[0]?.issues[0];
-      options.refusals?.record({
-        kind: "server-only",
-        writer: auth.key?.name ?? "loopback",
-        detail: first ? `${first.field}: ${first.message}` : "server-only record",
-        eventIds: serverOnly.flatMap((r) => (r.event_id !== undefined ? [r.event_id] : [])),
-        ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
-      });
-      sendError(res, 403, `${serverOnly.length} event(s) are records only the prodtrail server writes, nothing of this batch was stored; first: ${first?.field ?? "?"}: ${first?.message ?? ""}`, { rejected: serverOnly });
+      refuseWrite(req, res, { kind: "server-only", writer, lead: "these are records only the prodtrail server writes", rejected: serverOnly, recorder: options.refusals });
       return;
     }
-    const foreign = foreignCollectorEvents(batch.events, auth.key);
-    if (foreign.length > 0) {
-      sendError(res, 403, `API key ${auth.key?.name ?? ""} may only write events of collector ${auth.key?.name ?? ""}; ${foreign.length} event(s) name another collector_id, nothing was stored`, {
-        rejected: foreign.map((index) => ({ index, issues: [{ field: `events[${index}].collector_id`, message: "does not match the API key's collector" }] })),
-      });
+    const identity = bindIdentity(batch.events, auth.key);
+    if (identity.rejected.length > 0) {
+      const lead = auth.key ? `API key ${auth.key.name} writes only as collector ${auth.key.name} for hosts ${auth.key.hosts.join(", ")}` : "an unauthenticated post may not claim a collector it cannot prove";
+      const host = batch.events[identity.rejected[0]?.index ?? 0]?.host;
+      refuseWrite(req, res, { kind: "identity", writer, lead, rejected: identity.rejected, recorder: options.refusals, ...(host !== undefined ? { host } : {}) });
       return;
     }
     try {
-      await options.sink.publish(batch.events);
+      await options.sink.publish(identity.events);
     } catch (error) {
       if (answerFinalRefusal(res, error, log)) return;
       log.error({ err: error, sink: options.sink.name, events: batch.events.length }, "events: sink failed; batch not accepted");
