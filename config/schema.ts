@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { collectConfigSchema } from "./collect";
 import { driftConfigSchema } from "./drift";
+import { detectionsConfigSchema } from "./detections";
 import { integrityConfigSchema } from "./integrity";
 import { authConfigSchema } from "./auth";
 import { ingestConfigSchema } from "../ingest/worker/config";
@@ -78,6 +79,7 @@ export const configSchema = z.strictObject({
   collect: collectConfigSchema.default(collectConfigSchema.parse({})),
   auth: authConfigSchema.default(authConfigSchema.parse({})),
   drift: driftConfigSchema.default(driftConfigSchema.parse({})),
+  detections: detectionsConfigSchema.default(detectionsConfigSchema.parse({})),
   integrity: integrityConfigSchema.default(integrityConfigSchema.parse({})),
   ingest: ingestConfigSchema.default(ingestConfigSchema.parse({})),
 });
