@@ -8,9 +8,11 @@ import type { Store } from "../store/open";
  *      — the change itself, or an exec/privilege event) on the same host,
  *      naming the path, within 5 min — auid survives sudo, so it names the
  *      person, not root. Confidence 0.95.
- *   2. the session that ran a command naming the path (sudo vim /etc/…) in
- *      the 4 hours before the write (an editor stays open that long at most).
- *      Confidence 0.8.
+ *   2. the person who ran a command naming the path (sudo vim /etc/…, or
+ *      `sudo vi nginx.conf` from /etc/nginx: the command's cwd label) in the
+ *      4 hours before the write (an editor stays open that long at most).
+ *      Confidence 0.8. sudo logs no session id (it does not know sshd's), so
+ *      the session is that person's login session open on the host then.
  *   3. the only interactive session open on the host then. Confidence 0.5.
  *   4. otherwise "unknown", confidence 0 — never root or a service account
  *      standing in for a person.
@@ -39,6 +41,7 @@ const row = z.object({
   cmd_event: z.string(),
   open_actors: z.array(z.string()),
   open_sessions: z.array(z.string()),
+  cmd_login_session: z.string(),
 });
 
 const NOT_A_PERSON = "('', 'unknown', 'root')";
@@ -55,7 +58,8 @@ WITH
   ),
   nearby AS (
     SELECT event_id AS e_id, type AS e_type, host AS e_host, occurred_at AS e_t, actor_id AS e_actor, actor_kind AS e_kind,
-           attribution_method AS e_method, session_id AS e_session, path AS e_path, resource AS e_resource, command AS e_command
+           attribution_method AS e_method, session_id AS e_session, path AS e_path, resource AS e_resource, command AS e_command,
+           labels['cwd'] AS e_cwd
     FROM ${tb.events}
     WHERE host IN (SELECT host FROM targets) AND category IN ('access', 'change')
       AND occurred_at BETWEEN (SELECT min(t) FROM targets) - toIntervalSecond(${COMMAND_LOOKBACK_S + SESSION_MAX_S})
@@ -74,9 +78,10 @@ WITH
   cmd AS (
     SELECT event_id, argMax(e_actor, e_t) AS cmd_actor, argMax(e_session, e_t) AS cmd_session, argMax(e_id, e_t) AS cmd_event
     FROM targets INNER JOIN nearby ON nearby.e_host = targets.host
-    WHERE e_session != '' AND e_kind = 'human' AND e_actor NOT IN ${NOT_A_PERSON}
+    WHERE e_kind = 'human' AND e_actor NOT IN ${NOT_A_PERSON} AND e_command != ''
       AND e_t BETWEEN t - toIntervalSecond(${COMMAND_LOOKBACK_S}) AND t + toIntervalSecond(60)
-      AND position(e_command, path) > 0
+      AND (position(e_command, path) > 0
+           OR (e_cwd != '' AND startsWith(path, concat(e_cwd, '/')) AND position(e_command, concat(' ', substring(path, length(e_cwd) + 2))) > 0))
     GROUP BY event_id
   ),
   sessions AS (
@@ -89,7 +94,8 @@ WITH
     HAVING countIf(e_type = 'access.login') > 0 AND s_actor NOT IN ${NOT_A_PERSON}
   ),
   open AS (
-    SELECT event_id, groupUniqArray(s_actor) AS open_actors, groupUniqArray(s_id) AS open_sessions
+    SELECT event_id, groupUniqArray(s_actor) AS open_actors, groupUniqArray(s_id) AS open_sessions,
+           groupUniqArray(tuple(s_actor, s_id)) AS open_pairs
     FROM targets INNER JOIN sessions ON sessions.s_host = targets.host
     WHERE s_from <= t AND s_to >= t
     GROUP BY event_id
@@ -97,7 +103,10 @@ WITH
 SELECT targets.event_id AS event_id,
        who.who_actor AS who_actor, who.who_session AS who_session, who.who_event AS who_event,
        cmd.cmd_actor AS cmd_actor, cmd.cmd_session AS cmd_session, cmd.cmd_event AS cmd_event,
-       open.open_actors AS open_actors, open.open_sessions AS open_sessions
+       open.open_actors AS open_actors, open.open_sessions AS open_sessions,
+       -- The commander's own login session, when the command carried none (sudo) and exactly one of theirs was open.
+       if(cmd.cmd_session = '' AND length(arrayFilter(p -> p.1 = cmd.cmd_actor, open.open_pairs)) = 1,
+          arrayFilter(p -> p.1 = cmd.cmd_actor, open.open_pairs)[1].2, '') AS cmd_login_session
 FROM targets
 LEFT JOIN who ON who.event_id = targets.event_id
 LEFT JOIN cmd ON cmd.event_id = targets.event_id
@@ -106,7 +115,11 @@ LEFT JOIN open ON open.event_id = targets.event_id`,
 
 export function pickAttribution(r: z.output<typeof row>): Attribution {
   if (r.who_actor !== "") return { actorId: r.who_actor, method: "auid", confidence: 0.95, sessionId: r.who_session, evidence: `auditd who-data (auid) in event ${r.who_event}` };
-  if (r.cmd_actor !== "") return { actorId: r.cmd_actor, method: "session-inferred", confidence: 0.8, sessionId: r.cmd_session, evidence: `session ${r.cmd_session} ran a command naming the path (event ${r.cmd_event})` };
+  if (r.cmd_actor !== "") {
+    const sessionId = r.cmd_session || r.cmd_login_session;
+    const where = r.cmd_session !== "" ? `session ${r.cmd_session}` : sessionId !== "" ? `${r.cmd_actor} (login session ${sessionId})` : r.cmd_actor;
+    return { actorId: r.cmd_actor, method: "session-inferred", confidence: 0.8, sessionId, evidence: `${where} ran a command naming the path (event ${r.cmd_event})` };
+  }
   const [only, ...others] = r.open_actors;
   if (only !== undefined && others.length === 0) {
     return { actorId: only, method: "session-inferred", confidence: 0.5, sessionId: r.open_sessions.length === 1 ? (r.open_sessions[0] ?? "") : "", evidence: `the only interactive session on the host at the time` };

@@ -1,16 +1,21 @@
-import type { Facts } from "./facts";
+import type { Facts } from "./deploys";
 import { ACCEPTABLE_STATES, FLAGGED_STATES, STATE_RANK, type DriftState } from "./states";
+import { chMs as ms, present, toIso } from "./time";
 
 /**
- * The per-edit state machine over the facts the SQL gathered (facts.ts).
- * Order of the questions, as DESIGN.md lists them:
+ * The per-edit state machine over the facts the SQL gathered (facts.ts) and
+ * the deploy that wrote the content, if any (deploys.ts). Order of the
+ * questions, as DESIGN.md lists them:
  *   no mapping → unmanaged; arrived through a deploy → sanctioned; a commit
- *   held the content already → matches codebase; then whichever came first of
- *   "the next change of this file on this host" and "a commit bringing the
- *   content": a deploy writing other content first → lost hotfix, a hand
- *   change putting back the previous or a codebase content first → reverted,
- *   the commit first → backported; else pending until the grace period,
- *   unreconciled after it. An acceptance closes pending/unreconciled/lost.
+ *   held the content already → matches codebase (a deletion of a file the
+ *   repository never had too: the host now matches it); then whichever came
+ *   first of "the next change of this file on this host" and "a commit
+ *   bringing the content": a deploy writing other content first → lost
+ *   hotfix, a hand change putting back the previous or a codebase content
+ *   first → reverted, a hand change whose own content a commit later brought
+ *   → superseded, the commit first → backported; else pending until the
+ *   grace period, unreconciled after it. An acceptance closes
+ *   pending/unreconciled/lost.
  */
 export interface Verdict {
   state: DriftState;
@@ -24,18 +29,7 @@ export interface Verdict {
   overwriteDeployId: string;
 }
 
-/** ClickHouse's zero DateTime64 is what an unmatched ASOF/LEFT JOIN returns. */
-function present(text: string): boolean {
-  return text !== "" && !text.startsWith("1970-01-01");
-}
-
-function ms(text: string): number {
-  return Date.parse(`${text.replace(" ", "T")}Z`);
-}
-
-export function toIso(text: string): string {
-  return new Date(ms(text)).toISOString();
-}
+export { toIso };
 
 const short = (sha: string) => sha.slice(0, 12);
 
@@ -57,9 +51,13 @@ function judge(f: Facts, nowMs: number, graceMs: number): Verdict {
     return { ...base, state: "matches_codebase", reason: `${f.repo}@${short(f.held_commit)} already held ${what} at ${f.repo_path}`, matchedCommit: f.held_commit, matchedAt: toIso(f.held_at) };
   }
   const t = ms(f.t);
+  // Deleting a file the repository did not have (a stray backup, a leftover) puts the host back in line with the codebase: nothing to commit.
+  if (f.after === "" && f.op !== "rename" && (!present(f.path_first_at) || ms(f.path_first_at) > t)) {
+    return { ...base, state: "matches_codebase", reason: `${f.repo} had no file at ${f.repo_path} when ${f.path} was deleted: the host matches the codebase again (the file was never managed content)` };
+  }
   const laterAt = f.later_commit !== "" ? ms(f.later_at) : Number.POSITIVE_INFINITY;
   const nextAt = f.next_id !== "" ? ms(f.next_t) : Number.POSITIVE_INFINITY;
-  let superseded = "";
+  let replaced = "";
   if (f.next_id !== "" && nextAt <= laterAt) {
     const over = { overwrittenBy: f.next_id, overwrittenAt: toIso(f.next_t), overwriteDeployId: f.next_deploy_id };
     if (f.next_sanctioned === 1 && f.next_after !== f.after) {
@@ -76,19 +74,24 @@ function judge(f: Facts, nowMs: number, graceMs: number): Verdict {
       const back = f.next_held === 1 ? "a codebase version" : "the content it replaced";
       return { ...base, ...over, state: "reverted", flagged: true, reason: `change ${f.next_id} put back ${back} at ${toIso(f.next_t)}; ${what} never reached ${f.repo}` };
     }
-    superseded = `; a later hand change ${f.next_id} replaced it at ${toIso(f.next_t)}`;
+    if (f.next_sanctioned === 0 && f.next_later !== "") {
+      // The file's story went on in the next edit, and that one reached the codebase: this intermediate content asks nothing of anyone.
+      return { ...base, ...over, state: "superseded", flagged: true, reason: `a later hand change ${f.next_id} replaced ${what} at ${toIso(f.next_t)}, and ${f.repo}@${short(f.next_later)} brought that later content; ${what} itself never reached ${f.repo}` };
+    }
+    replaced = `; a later hand change ${f.next_id} replaced it at ${toIso(f.next_t)}`;
     Object.assign(base, over);
   }
   if (f.later_commit !== "") {
     const lagS = Math.round((laterAt - t) / 1000);
     const late = laterAt - t > graceMs ? " (after the grace period)" : "";
-    return { ...base, state: "backported", reason: `${f.repo}@${short(f.later_commit)} brought ${what} to ${f.repo_path} ${formatLag(lagS)} later${late}`, matchedCommit: f.later_commit, matchedAt: toIso(f.later_at), lagS };
+    const confirmed = f.deploy_event_id !== "" && f.deploy_commit === f.later_commit ? `; deploy ${f.deploy_id || f.deploy_event_id} of that commit confirmed it on the host` : "";
+    return { ...base, state: "backported", reason: `${f.repo}@${short(f.later_commit)} brought ${what} to ${f.repo_path} ${formatLag(lagS)} later${late}${confirmed}`, matchedCommit: f.later_commit, matchedAt: toIso(f.later_at), lagS };
   }
   const old = nowMs - t > graceMs;
   const state: DriftState = old ? "unreconciled" : "pending";
   let reason = old
-    ? `no commit of ${f.repo} holds ${what} at ${f.repo_path} after ${formatLag(Math.round(graceMs / 1000))} (grace period)${superseded}`
-    : `no commit of ${f.repo} holds ${what} at ${f.repo_path} yet; within the grace period${superseded}`;
+    ? `no commit of ${f.repo} holds ${what} at ${f.repo_path} after ${formatLag(Math.round(graceMs / 1000))} (grace period)${replaced}`
+    : `no commit of ${f.repo} holds ${what} at ${f.repo_path} yet; within the grace period${replaced}`;
   if (f.deploy_event_id !== "" && f.deploy_commit_known === 0 && present(f.deploy_at) && Math.abs(ms(f.deploy_at) - t) <= 3_600_000) {
     reason += `; deploy ${f.deploy_id || f.deploy_event_id} of ${short(f.deploy_commit)} nearby is not indexed yet`;
   }
@@ -108,8 +111,10 @@ export function pickBest<T extends { verdict: Verdict }>(candidates: readonly T[
   return best;
 }
 
+/** "3 s", "4 min", "5 h", "2.5 days": a lag under a minute is said in seconds (a 3 s backport is not "1 min later"). */
 export function formatLag(seconds: number): string {
-  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min`;
+  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   if (seconds < 2 * 86_400) return `${Math.round(seconds / 3600)} h`;
   return `${(seconds / 86_400).toFixed(1)} days`;
 }

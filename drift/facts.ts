@@ -4,15 +4,17 @@ import { defineQuery } from "../store/query";
 /**
  * The heavy lifting of the drift engine, in one ClickHouse query: every
  * `change.file` (renames split into "new path gets content" + "old path
- * deleted"), expanded over the path mappings that cover it, joined with
- *   - the host's nearest deploy of the mapped repository (ASOF on time) and
- *     the blob that deploy's commit held at the mapped path (ASOF over the
- *     repository's history of that path: the latest version at or before the
- *     commit's time — exact on a linear main branch);
+ * deleted"; an auditd write of a path the files collector also reports is
+ * evidence for attribution, not a second edit), expanded over the path
+ * mappings that cover it, joined with
+ *   - every deploy of the mapped repository to the host within the deploy
+ *     window (the candidates; which of them wrote the content is decided
+ *     in deploys.ts against the deployed commit's tree, resolved through the
+ *     repository graph in trees.ts — never by commit timestamps);
  *   - the latest commit holding the same blob at that path at or before the
  *     edit (matches codebase) and the first one after it (backport);
  *   - the next change of the same file on the same host (window function):
- *     what overwrote or reverted it;
+ *     what overwrote, reverted or superseded it;
  *   - the latest acceptance of the edit.
  * The result is one row of facts per (change, path, mapping) whose
  * fingerprint differs from the stored evaluation's; the state machine in
@@ -21,6 +23,8 @@ import { defineQuery } from "../store/query";
  * repository (code_deletes) and a deployed tree without the path.
  */
 const ts = z.string();
+const candidate = z.tuple([z.string(), z.string(), z.string(), ts, ts, z.coerce.number().int()]);
+export type DeployCandidateRow = z.output<typeof candidate>;
 export const factsRow = z.object({
   event_id: z.string(),
   env: z.string(),
@@ -40,13 +44,11 @@ export const factsRow = z.object({
   attribution_method: z.string(),
   attribution_confidence: z.coerce.number(),
   session_id: z.string(),
-  sanctioned: z.coerce.number().int(),
-  deploy_event_id: z.string(),
-  deploy_id: z.string(),
-  deploy_commit: z.string(),
-  deploy_at: ts,
-  deploy_commit_known: z.coerce.number().int(),
-  deploy_tree_blob: z.string(),
+  prev_t: ts,
+  /** Deploys of the mapped repository to the host within the window: (event id, deploy id, commit, at, commit time, commit indexed). */
+  cands: z.array(candidate),
+  /** When the repository first had a file at repo_path ('' or 1970: never). */
+  path_first_at: ts,
   held_commit: z.string(),
   held_at: ts,
   later_commit: z.string(),
@@ -54,9 +56,11 @@ export const factsRow = z.object({
   next_id: z.string(),
   next_t: ts,
   next_after: z.string(),
-  next_sanctioned: z.coerce.number().int(),
-  next_deploy_id: z.string(),
+  next_channel: z.string(),
+  next_cands: z.array(candidate),
   next_held: z.coerce.number().int(),
+  /** The first commit bringing the next change's content after it ('' when none): the next edit was backported. */
+  next_later: z.string(),
   accepted_by: z.string(),
   accepted_ticket: z.string(),
   accepted_note: z.string(),
@@ -67,7 +71,8 @@ export const factsRow = z.object({
   stored_fp: z.string(),
   stored_actor: z.string(),
 });
-export type Facts = z.output<typeof factsRow>;
+/** What the SQL returns; deploys.ts adds which deploy (if any) wrote the content, giving Facts. */
+export type FactsRow = z.output<typeof factsRow>;
 
 export const factsParams = z.object({
   m_hosts: z.array(z.string()),
@@ -87,9 +92,8 @@ export const ACCEPT_RESOURCE_PREFIX = "drift:accept:";
 
 const MAPPED_COLUMNS = [
   "event_id", "env", "host", "service", "t", "op", "channel", "actor_id", "attribution_method", "attribution_confidence",
-  "session_id", "path", "after", "before", "old_path", "m", "repo", "repo_path", "t_hi",
+  "session_id", "path", "after", "before", "old_path", "m", "repo", "repo_path",
 ].join(", ");
-const TREE_COLUMNS = `${MAPPED_COLUMNS}, d_event_id, d_deploy_id, d_commit, d_at, d_commit_known, tree_blob`;
 
 export const driftFactsQuery = defineQuery({
   name: "drift.facts",
@@ -102,12 +106,20 @@ WITH
   {m_host_path:Array(String)} AS mhp,
   {m_repo:Array(String)} AS mr,
   {m_repo_path:Array(String)} AS mrp,
-  toIntervalSecond({window_s:UInt32}) AS win,
+  toInt64({window_s:UInt32}) AS win_s,
+  -- Deploys are joined by time bucket (equi-join, then the exact window): a
+  -- bucket at least a minute wide, each deploy in its bucket and both
+  -- neighbours, so every deploy within the window of a change shares a bucket with it.
+  toInt64(greatest({window_s:UInt32}, 60)) AS bucket_s,
   blob_rows AS (
     -- No FINAL: a duplicate row (a commit indexed twice) is identical, and an ASOF match on either is the same answer.
     SELECT repo, path, blob, commit, committed_at FROM ${tb.code_blobs}
     UNION ALL
     SELECT repo, path, '' AS blob, commit, committed_at FROM ${tb.code_deletes}
+  ),
+  content_paths AS (
+    SELECT DISTINCT host, path FROM ${tb.events}
+    WHERE type = 'change.file' AND (after_hash != '' OR before_hash != '') AND (empty({hosts:Array(String)}) OR has({hosts:Array(String)}, host))
   ),
   changes AS (
     SELECT event_id, env, host, service, labels, occurred_at AS t, op, channel,
@@ -119,6 +131,8 @@ WITH
              path AS c_path, old_path AS c_old_path, after_hash AS c_after, before_hash AS c_before
       FROM ${tb.events} FINAL
       WHERE type = 'change.file' AND (empty({hosts:Array(String)}) OR has({hosts:Array(String)}, host))
+        -- auditd sees the syscall, not the content: where the files collector reports the path's content, the auditd record is who-data (attribution.ts), not a second edit.
+        AND NOT (labels['source'] = 'auditd' AND after_hash = '' AND before_hash = '' AND (host, path) IN (SELECT host, path FROM content_paths))
     )
     ARRAY JOIN if(op = 'rename' AND c_old_path != '',
                   [tuple(c_path, c_after, '', c_old_path), tuple(c_old_path, '', c_before, c_path)],
@@ -127,8 +141,7 @@ WITH
   mapped AS (
     SELECT *, arrayJoin(if(empty(hits), [0], hits)) AS m,
            if(m = 0, '', arrayElement(mr, m)) AS repo,
-           if(m = 0, '', concat(arrayElement(mrp, m), substring(path, length(arrayElement(mhp, m)) + 1))) AS repo_path,
-           t + win AS t_hi
+           if(m = 0, '', concat(arrayElement(mrp, m), substring(path, length(arrayElement(mhp, m)) + 1))) AS repo_path
     FROM (
       SELECT *, arrayFilter(i -> match(host, mh[i])
                                AND if(endsWith(mhp[i], '/'), startsWith(path, mhp[i]), path = mhp[i])
@@ -139,38 +152,43 @@ WITH
   ),
   deploys AS (
     SELECT env AS d_env, host AS d_host, toString(repo) AS d_repo, commit AS d_commit, deploy_id AS d_deploy_id,
-           event_id AS d_event_id, occurred_at AS d_at
+           event_id AS d_event_id, occurred_at AS d_at, intDiv(toUnixTimestamp(occurred_at), bucket_s) + arrayJoin([-1, 0, 1]) AS d_bucket
     FROM ${tb.events} FINAL WHERE type = 'deploy.release' AND outcome != 'failure'
   ),
-  with_deploy AS (
-    SELECT ${MAPPED_COLUMNS}, d_event_id, d_deploy_id, d_commit, d_at
-    FROM mapped
-    ASOF LEFT JOIN deploys ON mapped.env = deploys.d_env AND mapped.host = deploys.d_host
-                          AND mapped.repo = deploys.d_repo AND mapped.t_hi >= deploys.d_at
+  deploy_commits AS (
+    SELECT repo AS cc_repo, commit AS cc_commit, min(committed_at) AS cc_at FROM ${tb.code_commits}
+    WHERE commit IN (SELECT d_commit FROM deploys) GROUP BY repo, commit
   ),
-  with_commit AS (
-    SELECT ${MAPPED_COLUMNS}, d_event_id, d_deploy_id, d_commit, d_at, cc_at AS d_commit_at, cc_commit != '' AS d_commit_known
-    FROM with_deploy
-    LEFT JOIN (SELECT repo AS cc_repo, commit AS cc_commit, min(committed_at) AS cc_at FROM ${tb.code_commits}
-               WHERE commit IN (SELECT d_commit FROM deploys) GROUP BY repo, commit) AS cc
-      ON cc.cc_repo = with_deploy.repo AND cc.cc_commit = with_deploy.d_commit
+  cands AS (
+    SELECT event_id AS c_id, path AS c_path, m AS c_m,
+           arraySort(x -> x.4, groupArray(tuple(d_event_id, d_deploy_id, d_commit, toString(d_at), toString(cc_at), toUInt8(cc_commit != '')))) AS c_list
+    FROM (SELECT event_id, path, m, env, host, repo, t FROM mapped WHERE m != 0) AS mc
+    INNER JOIN deploys ON mc.env = deploys.d_env AND mc.host = deploys.d_host AND mc.repo = deploys.d_repo
+                      AND intDiv(toUnixTimestamp(mc.t), bucket_s) = deploys.d_bucket
+    LEFT JOIN deploy_commits ON deploy_commits.cc_repo = deploys.d_repo AND deploy_commits.cc_commit = deploys.d_commit
+    WHERE abs(dateDiff('millisecond', deploys.d_at, mc.t)) <= win_s * 1000
+    GROUP BY event_id, path, m
   ),
-  with_tree AS (
-    SELECT ${MAPPED_COLUMNS}, d_event_id, d_deploy_id, d_commit, d_at, d_commit_at, d_commit_known, tr_blob AS tree_blob
-    FROM with_commit
-    ASOF LEFT JOIN (SELECT repo AS tr_repo, path AS tr_path, blob AS tr_blob, committed_at AS tr_at FROM blob_rows
-                    WHERE (repo, path) IN (SELECT repo, repo_path FROM with_deploy WHERE d_event_id != '')) AS tr
-      ON tr.tr_repo = with_commit.repo AND tr.tr_path = with_commit.repo_path AND with_commit.d_commit_at >= tr.tr_at
+  with_cands AS (
+    SELECT ${MAPPED_COLUMNS}, cands.c_list AS cands
+    FROM mapped LEFT JOIN cands ON cands.c_id = mapped.event_id AND cands.c_path = mapped.path AND cands.c_m = mapped.m
+  ),
+  with_first AS (
+    SELECT ${MAPPED_COLUMNS}, cands, pf.pf_at AS path_first_at
+    FROM with_cands
+    LEFT JOIN (SELECT repo AS pf_repo, path AS pf_path, min(committed_at) AS pf_at FROM ${tb.code_blobs}
+               WHERE (repo, path) IN (SELECT repo, repo_path FROM mapped WHERE after = '' AND m != 0) GROUP BY repo, path) AS pf
+      ON pf.pf_repo = with_cands.repo AND pf.pf_path = with_cands.repo_path
   ),
   with_held AS (
-    SELECT ${TREE_COLUMNS}, hb_commit AS held_commit, hb_at AS held_at
-    FROM with_tree
+    SELECT ${MAPPED_COLUMNS}, cands, path_first_at, hb_commit AS held_commit, hb_at AS held_at
+    FROM with_first
     ASOF LEFT JOIN (SELECT repo AS hb_repo, path AS hb_path, blob AS hb_blob, commit AS hb_commit, committed_at AS hb_at FROM blob_rows
                     WHERE blob IN (SELECT after_hash FROM ${tb.events} WHERE type = 'change.file')) AS hb
-      ON hb.hb_repo = with_tree.repo AND hb.hb_path = with_tree.repo_path AND hb.hb_blob = with_tree.after AND with_tree.t >= hb.hb_at
+      ON hb.hb_repo = with_first.repo AND hb.hb_path = with_first.repo_path AND hb.hb_blob = with_first.after AND with_first.t >= hb.hb_at
   ),
   with_later AS (
-    SELECT ${TREE_COLUMNS}, held_commit, held_at, la_commit AS later_commit, la_at AS later_at
+    SELECT ${MAPPED_COLUMNS}, cands, path_first_at, held_commit, held_at, la_commit AS later_commit, la_at AS later_at
     FROM with_held
     ASOF LEFT JOIN (SELECT repo AS la_repo, path AS la_path, blob AS la_blob, commit AS la_commit, committed_at AS la_at FROM blob_rows
                     WHERE blob IN (SELECT after_hash FROM ${tb.events} WHERE type = 'change.file')) AS la
@@ -178,32 +196,18 @@ WITH
   ),
   -- One pass of the window over each file's history on each host: the
   -- previous change's time and the next change's facts.
-  with_neighbours AS (
+  timeline AS (
     SELECT *,
-      (channel IN ('ci-deploy', 'config-mgmt')) AS by_channel,
-      (m != 0 AND d_event_id != '' AND d_at >= t - win AND d_commit_known AND tree_blob = after) AS by_tree,
       lagInFrame(t) OVER w AS prev_t,
       leadInFrame(event_id) OVER w AS next_id,
       leadInFrame(t) OVER w AS next_t,
       leadInFrame(after) OVER w AS next_after,
-      leadInFrame(toUInt8(channel IN ('ci-deploy', 'config-mgmt'))) OVER w AS next_by_channel,
-      leadInFrame(toUInt8(m != 0 AND d_event_id != '' AND d_at >= t - win AND d_commit_known AND tree_blob = after)) OVER w AS next_by_tree,
-      leadInFrame(d_at) OVER w AS next_d_at,
-      leadInFrame(d_deploy_id) OVER w AS next_d_deploy_id,
-      leadInFrame(toUInt8(held_commit != '')) OVER w AS next_held
+      leadInFrame(channel) OVER w AS next_channel,
+      leadInFrame(cands) OVER w AS next_cands,
+      leadInFrame(toUInt8(held_commit != '')) OVER w AS next_held,
+      leadInFrame(later_commit) OVER w AS next_later
     FROM with_later
     WINDOW w AS (PARTITION BY env, host, path, m ORDER BY t, event_id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING)
-  ),
-  -- A deploy vouches for the one write it caused: the change must be the
-  -- first of this file since the deploy began (a hand edit and its revert a
-  -- few minutes after a release are not the release's doing). The next
-  -- change's previous change is this one, hence "t < next_d_at".
-  timeline AS (
-    SELECT *,
-      (by_channel OR (by_tree AND prev_t < d_at)) AS sanctioned,
-      toUInt8(next_id != '' AND (next_by_channel = 1 OR (next_by_tree = 1 AND t < next_d_at))) AS next_sanctioned,
-      if(next_sanctioned = 1, next_d_deploy_id, '') AS next_deploy_id
-    FROM with_neighbours
   ),
   accepts AS (
     SELECT substring(resource, ${ACCEPT_RESOURCE_PREFIX.length + 1}) AS target,
@@ -218,16 +222,16 @@ WITH
       event_id, env, host, service, path, old_path, op, channel,
       toString(t) AS t, before, after, m, repo, repo_path,
       actor_id, attribution_method, attribution_confidence, session_id,
-      toUInt8(sanctioned) AS sanctioned,
-      if(m = 0, '', d_event_id) AS deploy_event_id, if(m = 0, '', d_deploy_id) AS deploy_id, if(m = 0, '', d_commit) AS deploy_commit,
-      toString(d_at) AS deploy_at, toUInt8(d_commit_known) AS deploy_commit_known, tree_blob AS deploy_tree_blob,
+      toString(prev_t) AS prev_t, cands, toString(path_first_at) AS path_first_at,
       held_commit, toString(held_at) AS held_at, later_commit, toString(later_at) AS later_at,
-      next_id, toString(next_t) AS next_t, next_after, next_sanctioned, next_deploy_id, next_held,
+      next_id, toString(next_t) AS next_t, next_after, next_channel, next_cands, next_held, next_later,
       accepted_by, accepted_ticket, accepted_note, toString(accepted_at) AS accepted_at,
       -- What the verdict depends on, over every mapping of this (change, path),
-      -- including whether the grace period has passed at {now_ms}.
-      toString(sum(cityHash64(m, repo, repo_path, sanctioned, d_event_id, d_commit_known, held_commit, later_commit, later_at,
-                               next_id, next_after, next_sanctioned, next_held, accepted_at,
+      -- including whether the grace period has passed at {now_ms}. A commit's
+      -- tree never changes once indexed, so the candidates' commits and their
+      -- "indexed" bit stand for the trees deploys.ts resolves.
+      toString(sum(cityHash64(m, repo, repo_path, prev_t, cands, path_first_at, held_commit, later_commit, later_at,
+                               next_id, next_after, next_channel, next_cands, next_held, next_later, accepted_at,
                                toUnixTimestamp64Milli(timeline.t) + {grace_ms:Int64} < {now_ms:Int64}))
                OVER (PARTITION BY event_id, path)) AS fp
     FROM timeline

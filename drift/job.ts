@@ -5,7 +5,9 @@ import type { Store } from "../store/open";
 import { defineQuery, insertRows } from "../store/query";
 import { attribute, type Attribution } from "./attribution";
 import { classify, pickBest, type Verdict } from "./classify";
-import { driftFactsQuery, type Facts } from "./facts";
+import { treeNeeds, withDeploys, type Facts } from "./deploys";
+import { driftFactsQuery } from "./facts";
+import { TreeIndex } from "./trees";
 import { compileMappings } from "./mappings";
 import { driftRow, eventAttribution, type DriftRowInput } from "./rows";
 
@@ -77,7 +79,9 @@ export class DriftJob {
       }
     }
     const graceMs = Math.round(this.config.grace_period_hours * 3_600_000);
-    const facts = await driftFactsQuery(this.store, { ...compileMappings(this.config.mappings), window_s: Math.round(this.config.deploy_window_minutes * 60), hosts, now_ms: nowMs, grace_ms: graceMs });
+    const raw = await driftFactsQuery(this.store, { ...compileMappings(this.config.mappings), window_s: Math.round(this.config.deploy_window_minutes * 60), hosts, now_ms: nowMs, grace_ms: graceMs });
+    const trees = await TreeIndex.load(this.store, treeNeeds(raw));
+    const facts = raw.map((f) => withDeploys(f, trees));
     const best = bestPerEdit(facts, nowMs, graceMs);
 
     // Attribution only for edits a person made by hand: sanctioned changes carry their pipeline's identity.

@@ -31,9 +31,11 @@ beforeAll(async () => {
   ]);
   [backported] = await s.edit("web-1", { [`${NGINX}a.conf`]: "a-hotfix\n" });
   [lost] = await s.edit("web-2", { [`${NGINX}b.conf`]: "b-hotfix\n" });
-  backportCommit = s.commit({ "nginx/a.conf": "a-hotfix\n", "nginx/b.conf": "b2\n" }, s.t0 + 10 * HOUR);
+  // The release that overwrites web-2's hotfix was committed before the deploy; the backport of web-1's edit 10 h later.
+  const release = s.commit({ "nginx/b.conf": "b2\n" }, s.t0 - HOUR);
+  backportCommit = s.commit({ "nginx/a.conf": "a-hotfix\n" }, s.t0 + 10 * HOUR);
   await s.index();
-  [overwrite] = await s.deploy("web-2", backportCommit, { "nginx/b.conf": `${NGINX}b.conf` });
+  [overwrite] = await s.deploy("web-2", release, { "nginx/b.conf": `${NGINX}b.conf` });
   await s.job.runOnce({ now: new Date(s.t0 + DAY) });
 }, 120_000);
 

@@ -1,6 +1,6 @@
 import type { Attribution } from "./attribution";
 import { toIso, type Verdict } from "./classify";
-import type { Facts } from "./facts";
+import type { Facts } from "./deploys";
 
 /**
  * A drift table row from an edit's facts, verdict and attribution. Rows

@@ -20,6 +20,17 @@ import { DriftJob } from "../job";
  * can land days after an edit; file changes carry their real ctime.
  */
 export const HOUR = 3_600_000;
+
+export interface ScenarioOptions {
+  /** The repository's name as the git indexer records it; default "infra". */
+  repoName?: string;
+  /** Branches the git indexer follows; default ["main"]. */
+  branches?: string[];
+  /** Where the scenario directory is made; default the OS temp directory. */
+  parentDir?: string;
+  /** Keep the directory on close (a CLI test reads the repository afterwards). */
+  keep?: boolean;
+}
 export const DAY = 24 * HOUR;
 
 const quiet = createLogger("drift-scenario", "silent");
@@ -34,18 +45,28 @@ export class Scenario {
     readonly store: Store,
     readonly dir: string,
     readonly mappings: DriftMapping[],
+    private readonly options: Required<ScenarioOptions>,
   ) {
     this.job = new DriftJob(store, driftConfigSchema.parse({ mappings }), quiet);
   }
 
   /** `mappings` take host paths relative to each host's root under the scenario directory. */
-  static async create(store: Store, mappings: (hostRoot: (host: string) => string) => Array<Record<string, unknown>>): Promise<Scenario> {
-    const dir = await mkdtemp(join(tmpdir(), "drift-scenario-"));
+  static async create(store: Store, mappings: (hostRoot: (host: string) => string) => Array<Record<string, unknown>>, options: ScenarioOptions = {}): Promise<Scenario> {
+    const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), "drift-scenario-"));
     const repo = join(dir, "repo");
     await mkdir(repo, { recursive: true });
     execFileSync("git", ["init", "-q", "-b", "main", repo]);
     const parsed = driftConfigSchema.parse({ mappings: mappings((h) => join(dir, "hosts", h)) }).mappings;
-    return new Scenario(store, dir, parsed);
+    return new Scenario(store, dir, parsed, { repoName: options.repoName ?? "infra", branches: options.branches ?? ["main"], parentDir: options.parentDir ?? tmpdir(), keep: options.keep ?? false });
+  }
+
+  get repoName(): string {
+    return this.options.repoName;
+  }
+
+  /** Switches the repository to `branch`, creating it at `from` when given (a release branch cut from an older commit). */
+  checkout(branch: string, from?: string): void {
+    execFileSync("git", ["-C", this.repo, "checkout", "-q", ...(from === undefined ? [branch] : ["-B", branch, from])]);
   }
 
   get repo(): string {
@@ -75,15 +96,24 @@ export class Scenario {
 
   /** Runs the git indexer over the repository: codebase.commit events into the store. */
   async index(): Promise<void> {
-    this.indexer ??= await GitIndexer.open({ repos: [{ name: "infra", path: this.repo, branches: ["main"] }], stateDir: join(this.dir, "git-state"), host: "git", env: "prod", emit: (e) => this.insert(e), log: quiet });
+    this.indexer ??= await GitIndexer.open({ repos: [{ name: this.options.repoName, path: this.repo, branches: this.options.branches }], stateDir: join(this.dir, "git-state"), host: "git", env: "prod", emit: (e) => this.insert(e), log: quiet });
     await this.indexer.indexAll();
   }
 
-  private async source(host: string): Promise<FilesSource> {
+  /** Replaces the host's scan-driven files collector by a live one (fs.watch, as `prodtrail collect` runs it), same baseline. */
+  async goLive(host: string): Promise<FilesSource> {
+    await this.sources.get(host)?.close();
+    this.sources.delete(host);
+    const live = await this.source(host, true);
+    await live.start();
+    return live;
+  }
+
+  private async source(host: string, live = false): Promise<FilesSource> {
     let s = this.sources.get(host);
     if (s === undefined) {
       await mkdir(join(this.dir, "hosts", host), { recursive: true });
-      s = await FilesSource.open({ roots: [join(this.dir, "hosts", host)], stateDir: join(this.dir, "files-state", host), host, env: "prod", emit: (e) => this.insert(e), watch: false, reportInitial: true, log: quiet });
+      s = await FilesSource.open({ roots: [join(this.dir, "hosts", host)], stateDir: join(this.dir, "files-state", host), host, env: "prod", emit: (e) => this.insert(e), watch: live, debounceMs: 50, reportInitial: true, log: quiet });
       this.sources.set(host, s);
     }
     return s;
@@ -111,7 +141,7 @@ export class Scenario {
     const files: Record<string, Buffer> = {};
     for (const [repoPath, hostRel] of Object.entries(paths)) files[hostRel] = execFileSync("git", ["-C", this.repo, "show", `${commit}:${repoPath}`]);
     const changes = await this.edit(host, files);
-    await this.insert(deployEvents({ repo: "infra", commit, env: "prod", hosts: [host], deploy_id: `d-${commit.slice(0, 8)}-${host}`, actor: "ci" }));
+    await this.insert(deployEvents({ repo: this.options.repoName, commit, env: "prod", hosts: [host], deploy_id: `d-${commit.slice(0, 8)}-${host}`, actor: "ci" }));
     return changes;
   }
 
@@ -125,6 +155,6 @@ export class Scenario {
   async close(): Promise<void> {
     await this.indexer?.close();
     for (const s of this.sources.values()) await s.close();
-    await rm(this.dir, { recursive: true, force: true });
+    if (!this.options.keep) await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -193,6 +193,42 @@ describe("FilesSource", () => {
     await src.close();
   });
 
+  it("live: four writes including an atomic-rename install (mv tmp a.conf) are four events, each seen while watching", async () => {
+    const conf = join(root, "nginx", "a.conf");
+    await writeFile(conf, "v0\n");
+    const src = await openSource({ watch: true, debounceMs: 50 });
+    await src.start();
+    // Each write waits until the watcher reported the one before (up to 5 s of slack on a loaded machine), so the
+    // four changes are four events rather than one coalesced change; a missed write fails the count below.
+    const reported = async (n: number) => {
+      for (let i = 0; i < 200 && byPath(conf).length < n; i++) await new Promise((r) => setTimeout(r, 25));
+      return byPath(conf).length;
+    };
+    await writeFile(conf, "v1\n");
+    expect(await reported(1)).toBe(1);
+    await writeFile(join(root, "nginx", ".a.conf.tmp"), "v2\n");
+    await rename(join(root, "nginx", ".a.conf.tmp"), conf);
+    expect(await reported(2)).toBe(2);
+    await writeFile(conf, "v3\n"); // in place, on the inode the rename put there
+    expect(await reported(3)).toBe(3);
+    await appendFile(conf, "v4\n");
+    expect(await reported(4)).toBe(4);
+    await src.close();
+    expect(byPath(conf).map((e) => e.after_hash)).toEqual([...new Set(byPath(conf).map((e) => e.after_hash))]);
+    expect(byPath(conf).at(-1)?.after_hash).toBe(gitHash(conf));
+  });
+
+  it("rescans on shutdown: a change the watcher has not delivered yet is reported by close()", async () => {
+    const conf = join(root, "nginx", "late.conf");
+    await writeFile(conf, "a\n");
+    // A debounce longer than the test: only the shutdown rescan can report the write.
+    const src = await openSource({ watch: true, debounceMs: 600_000 });
+    await src.start();
+    await writeFile(conf, "a\nb\n");
+    await src.close();
+    expect(byPath(conf)).toEqual([expect.objectContaining({ op: "modify", after_hash: gitHash(conf) })]);
+  });
+
   it("a tree of 3,000 files: baseline silently, then exactly the three edits", async () => {
     for (let d = 0; d < 30; d++) {
       const sub = join(root, "tree", `d${d}`);

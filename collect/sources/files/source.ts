@@ -27,6 +27,7 @@ export class FilesSource {
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: PathWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private started = false;
 
   private constructor(private readonly opts: FilesSourceOptions, private readonly baseline: Baseline, private readonly log: Logger) {
     this.roots = opts.roots.map((r) => resolve(r));
@@ -41,6 +42,7 @@ export class FilesSource {
 
   /** Initial scan (reports what changed while stopped), then live watching and periodic rescans. */
   async start(): Promise<ScanStats> {
+    this.started = true;
     const stats = await this.scan();
     if (this.opts.watch !== false) {
       this.watcher = new PathWatcher(this.roots, this.opts.debounceMs ?? 250, (paths) => {
@@ -51,10 +53,20 @@ export class FilesSource {
     return stats;
   }
 
+  /**
+   * Stops watching, then one last full scan: whatever changed since the last
+   * event (a write the watcher had not delivered yet, anything it missed) is
+   * reported before the collector goes, not 300 s after its next start.
+   */
   async close(): Promise<void> {
     this.watcher?.stop();
+    this.watcher = null;
     if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
     await this.queue.catch(() => undefined);
+    if (!this.started) return;
+    this.started = false;
+    await this.scan();
   }
 
   /** Compare every watched path with the baseline; emit the differences; save the baseline. */

@@ -1,15 +1,22 @@
-import { watch, type FSWatcher } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, readdirSync, watch, type FSWatcher } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Logger } from "../../../lib/log";
 
 /**
- * Live notifications for the watched roots: fs.watch recursive (on Linux,
- * Node 20.20 implements it by watching each directory, new ones included)
- * with the named paths gathered for `debounceMs` and handed over together,
+ * Live notifications for the watched roots: one non-recursive fs.watch per
+ * directory (inotify on the directory), never per file. Node 20's
+ * `recursive: true` on Linux watches each file's inode, so once a file is
+ * replaced by rename — editors, Ansible, Puppet and most deploy tools write
+ * a temp file and `mv` it over — writes to the new inode go unseen until
+ * the next full rescan (issue #12, class 6: four writes including one
+ * `mv tmp a.conf` gave 2 events). A directory watch names the entry for
+ * in-place writes and renames alike. New subdirectories are watched as they
+ * appear; a root that is a file is watched through its directory, filtered
+ * to its name. Paths are gathered for `debounceMs` and handed over together,
  * so an editor's write-rename-chmod burst is examined once.
  */
 export class PathWatcher {
-  private watchers: FSWatcher[] = [];
+  private readonly dirs = new Map<string, FSWatcher>();
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -18,16 +25,11 @@ export class PathWatcher {
     roots: readonly string[],
     private readonly debounceMs: number,
     private readonly onPaths: (paths: string[]) => void,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     for (const root of roots) {
-      try {
-        const w = watch(root, { recursive: true, persistent: false }, (_event, name) => this.add(name === null ? root : join(root, name)));
-        w.on("error", (err) => log.warn({ err, root }, "fs.watch failed; periodic rescans continue"));
-        this.watchers.push(w);
-      } catch (err) {
-        log.warn({ err, root }, "fs.watch unavailable; relying on periodic rescans");
-      }
+      if (isDirectory(root)) this.watchTree(root);
+      else this.watchDir(dirname(root), basename(root));
     }
   }
 
@@ -46,8 +48,66 @@ export class PathWatcher {
 
   stop(): void {
     this.stopped = true;
-    for (const w of this.watchers) w.close();
-    this.watchers = [];
+    for (const w of this.dirs.values()) w.close();
+    this.dirs.clear();
     if (this.timer !== null) clearTimeout(this.timer);
+  }
+
+  /** Watches `dir` and every directory below it (symlinks are not followed). */
+  private watchTree(dir: string): void {
+    const stack = [dir];
+    while (stack.length > 0) {
+      const next = stack.pop();
+      if (next === undefined || !this.watchDir(next)) continue;
+      try {
+        for (const entry of readdirSync(next, { withFileTypes: true })) if (entry.isDirectory()) stack.push(join(next, entry.name));
+      } catch (err) {
+        this.log.warn({ err, dir: next }, "cannot list directory to watch; periodic rescans cover it");
+      }
+    }
+  }
+
+  private unwatchTree(path: string): void {
+    for (const [dir, w] of this.dirs) {
+      if (dir !== path && !dir.startsWith(`${path}/`)) continue;
+      w.close();
+      this.dirs.delete(dir);
+    }
+  }
+
+  /** One directory watch; `only` restricts it to one entry (a root that is a file). False when it cannot be watched. */
+  private watchDir(dir: string, only?: string): boolean {
+    if (this.stopped || this.dirs.has(dir)) return !this.stopped;
+    try {
+      const w = watch(dir, { persistent: false }, (event, name) => {
+        if (only !== undefined && name !== only) return;
+        const path = name === null ? dir : join(dir, name);
+        this.add(path);
+        if (event !== "rename" || only !== undefined || name === null) return;
+        // A directory created or moved in: watch it too (its files are examined through the path just added);
+        // one moved away or deleted: drop its watches, so a directory made again under that name is watched anew.
+        if (isDirectory(path)) this.watchTree(path);
+        else this.unwatchTree(path);
+      });
+      w.on("error", (err) => {
+        this.log.warn({ err, dir }, "directory watch ended; periodic rescans continue");
+        w.close();
+        this.dirs.delete(dir);
+      });
+      this.dirs.set(dir, w);
+      return true;
+    } catch (err) {
+      this.log.warn({ err, dir }, "fs.watch unavailable; relying on periodic rescans");
+      return false;
+    }
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    // lstat: a symlink to a directory is recorded as a link, never followed out of the root.
+    return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { execFileAsync, REPO_ROOT, runCli } from "../test/cli";
+
+/**
+ * Issue #12's wrong answers, one test per class, through the CLI as a user
+ * runs it: real git repositories, the real files collector (live fs.watch
+ * for class 6), the real git indexer, real auth.log and audit.log lines read
+ * by the real parsers (drift/testing/classes.ts, seeded in a process of its
+ * own), then `prodtrail drift --evaluate --json`.
+ */
+let dir: string;
+let ids: Record<string, Record<string, string>>;
+let rows: Array<z.output<typeof row>>;
+
+const row = z.looseObject({
+  change_event_id: z.string(), host: z.string(), path: z.string(), state: z.string(), state_reason: z.string(), flagged: z.boolean(),
+  actor_id: z.string(), attribution_method: z.string(), session_id: z.string(), overwritten_by: z.string(), overwrite_deploy_id: z.string(),
+  matched_commit: z.string(), lag_s: z.number().nullable(),
+});
+
+function cli(...args: string[]) {
+  return runCli(["drift", "--config", join(dir, "prodtrail.yaml"), ...args]);
+}
+
+function idOf(n: number, name: string): string {
+  const v = ids[String(n)]?.[name];
+  if (v === undefined) throw new Error(`class ${n} recorded no '${name}'`);
+  return v;
+}
+
+function rowsOf(eventId: string) {
+  return rows.filter((r) => r.change_event_id === eventId);
+}
+
+function one(eventId: string) {
+  const found = rowsOf(eventId);
+  if (found.length !== 1) throw new Error(`expected one drift row for ${eventId}, got ${found.length}`);
+  return found[0]!;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "drift-classes-"));
+  await execFileAsync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "drift", "testing", "seed-classes.ts"), dir], { cwd: REPO_ROOT });
+  ids = z.record(z.string(), z.record(z.string(), z.string())).parse(JSON.parse(readFileSync(join(dir, "ids.json"), "utf8")));
+  const listed = await cli("--evaluate", "--json", "--limit", "10000");
+  if (listed.code !== 0) throw new Error(`prodtrail drift failed: ${listed.stderr}`);
+  rows = z.array(row).parse(JSON.parse(listed.stdout));
+}, 300_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("issue #12 classes through prodtrail drift", () => {
+  it("1. two releases inside one window: the hotfix is a lost hotfix, lost to the first release; both releases sanctioned", () => {
+    expect(one(idOf(1, "hotfix"))).toMatchObject({ state: "lost_hotfix", flagged: true, overwritten_by: idOf(1, "r1"), overwrite_deploy_id: idOf(1, "r1_deploy") });
+    expect(one(idOf(1, "r1")).state).toBe("sanctioned");
+    expect(one(idOf(1, "r2")).state).toBe("sanctioned");
+  });
+
+  it("2. an edit superseded by a later edit that a commit brought is 'superseded', out of --flagged", async () => {
+    const first = one(idOf(2, "first"));
+    expect(first.state).toBe("superseded");
+    expect(first.state_reason).toMatch(/later hand change/);
+    expect(one(idOf(2, "second")).state).toBe("backported");
+    const flagged = await cli("--flagged", "--json", "--host", "c2-web-1");
+    expect(z.array(row).parse(JSON.parse(flagged.stdout))).toEqual([]);
+  });
+
+  it("3. deleting a file the repository never had matches the codebase, not a pending edit", () => {
+    const deleted = one(idOf(3, "deleted"));
+    expect(deleted.state).toBe("matches_codebase");
+    expect(deleted.state_reason).toMatch(/never managed content/);
+  });
+
+  it("4. `sudo vi <path>` in a login session attributes the edit to the session's person (session-inferred)", () => {
+    expect(one(idOf(4, "edit"))).toMatchObject({ actor_id: "alice", attribution_method: "session-inferred", session_id: idOf(4, "alice_session") });
+  });
+
+  it("5. auditd's write and the files collector's change are one edit, one row, attributed by auditd (auid)", () => {
+    expect(rows.filter((r) => r.host === "c5-web-1" && r.path.endsWith("/etc/nginx/nginx.conf") && r.state !== "sanctioned")).toHaveLength(1);
+    expect(rowsOf(idOf(5, "auditd"))).toEqual([]);
+    expect(one(idOf(5, "edit"))).toMatchObject({ state: "pending", actor_id: "alice", attribution_method: "auid" });
+  });
+
+  it("6. an in-place edit after an atomic-rename install is seen and listed", () => {
+    expect(one(idOf(6, "install")).state).toBe("sanctioned");
+    expect(one(idOf(6, "edit"))).toMatchObject({ state: "pending", flagged: true });
+  });
+
+  it("7. commits are ordered by the repository graph: deploys of a same-second commit, a release branch and a skewed-clock commit are sanctioned", () => {
+    expect(one(idOf(7, "same_second")).state).toBe("sanctioned");
+    expect(one(idOf(7, "release")).state).toBe("sanctioned");
+    expect(one(idOf(7, "skewed")).state).toBe("sanctioned");
+  });
+
+  it("8. a hand edit backported and then deployed within one window is backported with its lag; the deploy confirms it", () => {
+    const edit = one(idOf(8, "edit"));
+    expect(edit).toMatchObject({ state: "backported", matched_commit: idOf(8, "commit"), lag_s: 3 });
+    expect(edit.state_reason).toMatch(/3 s later/);
+    expect(edit.state_reason).toMatch(/confirmed it/);
+  });
+});
