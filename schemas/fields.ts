@@ -1,8 +1,19 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
 
-/** A bounded string: every string field of the envelope has a limit. */
-export const str = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` });
+/**
+ * A UTF-16 surrogate without its pair (JSON `\ud800`): JSON.parse accepts it,
+ * but it is no character, and the store refuses the row (engine error 25),
+ * which once made the gateway answer 503 "resend" forever (issue #9).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A bounded string: every string field of the envelope has a limit, and is well-formed Unicode. */
+export const str = (max: number) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((s) => !LONE_SURROGATE.test(s), { message: "must not contain a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape)" });
 export const nonEmpty = (max: number) => str(max).min(1, { message: "must not be empty" });
 
 export const eventIdSchema = nonEmpty(LIMITS.id).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, {

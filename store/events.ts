@@ -55,8 +55,9 @@ export async function insertEvents(
       rows: part.map((event) => ({ ...toEventRow(event, receivedAt), ver })),
       deduplicationToken: deduplicationToken("events", partHashes),
     });
+    // Per chunk, so a later chunk refused for good leaves the earlier ones indexed (their resend is a duplicate, not a second row).
+    await insertIndexRows(store, part, partHashes, receivedAt);
   }
-  await insertIndexRows(store, events, hashes, receivedAt);
 }
 
 export const eventsByIdQuery = defineQuery({

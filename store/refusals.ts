@@ -40,6 +40,7 @@ const DATA_ERROR_CODES: ReadonlySet<string> = new Set([
   "117", // INCORRECT_DATA
   "131", // TOO_LARGE_STRING_SIZE
   "321", // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+  "469", // VIOLATED_CONSTRAINT
 ]);
 
 /** 252 is TOO_MANY_PARTS for both; only the per-insert partition limit is about the rows (the other is merge backlog). */

@@ -30,8 +30,14 @@ export class KafkaSinkError extends Error {
 
 /**
  * Scale mode's sink: every event becomes one message of prodtrail.events.v1.
- *  - key = host: one host's events land on one partition, so the ingest
- *    side sees each host's stream in the order the collector sent it;
+ *  - key = event_id: every copy of one event (a resend, or a different
+ *    content under a stored id from any producer) lands on one partition,
+ *    so one ingest worker at a time decides which copy is first, in topic
+ *    order (store/first-write.ts; issue #9: keyed by host, a copy naming
+ *    another host went to another partition and another worker, and two
+ *    workers could each find the id absent and store both). Nothing relies
+ *    on a host's events sharing a partition: the integrity job orders a
+ *    stream by seq from the store, not by arrival;
  *  - value = canonical JSON, the bytes the collector hashed and signed;
  *  - headers schema_version and collector_id, readable without parsing the value.
  * `publish` resolves once the whole batch is acknowledged by all in-sync
@@ -71,7 +77,7 @@ export class KafkaSink implements Sink {
   toMessage(event: AuditEvent): OutgoingMessage {
     const collectorId = event.collector_id ?? this.opts.collectorId;
     return {
-      key: event.host,
+      key: event.event_id,
       value: canonicalJson(event),
       headers: {
         [EVENT_HEADERS.schemaVersion]: String(event.schema_version),

@@ -1,26 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { AuditEvent } from "../../schemas";
 import { fromEventRow } from "../../store/event-rows";
-import { openTestStore, type TestStore } from "../../test/store";
+import type { TestStore } from "../../test/store";
 import { makeEvent, makeEvents } from "../../test/factories/events";
-import { startServe, type RunningServe } from "../../server/serve";
-import { postBatch, testConfig as config, testLog as log } from "./testing";
+import type { RunningServe } from "../../server/serve";
+import { useServedStore } from "./served-store";
+import { postBatch } from "./testing";
 
 /**
  * Issue #9 class 1 through the gateway (embedded mode, the real StoreSink
  * over the real engine). The oracle reads `events` directly, after forcing
  * every merge (OPTIMIZE … FINAL), and compares every field of the original.
  */
+const served = useServedStore();
 let store: TestStore;
 let serve: RunningServe;
-beforeAll(async () => {
-  store = await openTestStore();
-  serve = await startServe({ config, log, store, dashboard: false });
-});
-afterAll(async () => {
-  await serve?.close();
-  await store?.drop();
+beforeAll(() => {
+  ({ store, serve } = served);
 });
 
 const post = (events: readonly unknown[]) => postBatch(serve.url, JSON.stringify({ events }));

@@ -1,8 +1,19 @@
 import type { AuditEvent } from "../../schemas";
 
+/** An event the store refused for good (a conflict, a row the engine cannot take): its message is dead-lettered. */
+export interface Refusal {
+  reason: "conflict" | "store_refused";
+  detail: string;
+}
+
+/** What one insert says of each of its events, by position; undefined = stored (or an identical resend). */
+export type InsertVerdicts = ReadonlyArray<Refusal | undefined>;
+
 interface Ticket {
   remaining: number;
-  resolve(): void;
+  /** Position in the handler's `add` call → why that event was refused. */
+  refused: Map<number, Refusal>;
+  resolve(refused: Map<number, Refusal>): void;
   reject(err: unknown): void;
 }
 
@@ -14,19 +25,21 @@ interface Ticket {
  *    rows can arrive before one of them returns, so waiting longer is pure
  *    latency), or
  *  - `flushMs` passed since the oldest waiting event arrived.
- * `add` resolves once every one of its events is in an acknowledged insert:
- * only then may the handler commit its offsets. One insert runs at a time;
- * `insert` itself retries until it succeeds or gives up (shutdown).
+ * `add` resolves once every one of its events is in an acknowledged insert
+ * or refused for good (then with those positions and reasons, for the
+ * handler to dead-letter): only then may the handler commit its offsets.
+ * One insert runs at a time; `insert` itself retries until it succeeds or
+ * gives up (shutdown).
  */
 export class InsertBatcher {
-  private queue: Array<{ event: AuditEvent; ticket: Ticket }> = [];
+  private queue: Array<{ event: AuditEvent; ticket: Ticket; position: number }> = [];
   private active = 0;
   private waiting = 0;
   private flushing = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly insert: (events: AuditEvent[]) => Promise<void>,
+    private readonly insert: (events: AuditEvent[]) => Promise<InsertVerdicts | void>,
     private readonly opts: { flushRows: number; flushMs: number },
   ) {}
 
@@ -41,16 +54,17 @@ export class InsertBatcher {
     this.schedule();
   }
 
-  add(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
+  add(events: readonly AuditEvent[]): Promise<Map<number, Refusal>> {
+    if (events.length === 0) return Promise.resolve(new Map());
     this.waiting += 1;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Map<number, Refusal>>((resolve, reject) => {
       const ticket: Ticket = {
         remaining: events.length,
-        resolve: () => ((this.waiting -= 1), resolve()),
+        refused: new Map(),
+        resolve: (refused) => ((this.waiting -= 1), resolve(refused)),
         reject: (err) => ((this.waiting -= 1), reject(err)),
       };
-      for (const event of events) this.queue.push({ event, ticket });
+      events.forEach((event, position) => this.queue.push({ event, ticket, position }));
       this.schedule();
     });
   }
@@ -76,11 +90,13 @@ export class InsertBatcher {
     this.flushing = true;
     const slice = this.queue.splice(0, this.opts.flushRows);
     try {
-      await this.insert(slice.map((s) => s.event));
-      for (const { ticket } of slice) {
+      const verdicts = await this.insert(slice.map((s) => s.event));
+      slice.forEach(({ ticket, position }, i) => {
+        const refusal = verdicts?.[i];
+        if (refusal) ticket.refused.set(position, refusal);
         ticket.remaining -= 1;
-        if (ticket.remaining === 0) ticket.resolve();
-      }
+        if (ticket.remaining === 0) ticket.resolve(ticket.refused);
+      });
     } catch (err) {
       // Rows of a failed ticket still queued are dropped with it: its handler will not commit.
       const failed = new Set(slice.map((s) => s.ticket));

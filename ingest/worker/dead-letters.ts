@@ -4,11 +4,13 @@ import { DEAD_LETTER_HEADERS } from "../topics";
 import { insertRows } from "../../store/query";
 import type { Store } from "../../store/open";
 import type { DeadLetterReason } from "./classify";
+import type { Refusal } from "./batcher";
 import type { IncomingMessage } from "../kafka";
 
 export interface DeadLetter {
   message: IncomingMessage;
-  reason: DeadLetterReason;
+  /** classify's reasons, and the store's final refusals (batcher.ts Refusal): conflict, store_refused. */
+  reason: DeadLetterReason | Refusal["reason"];
   detail: string;
 }
 

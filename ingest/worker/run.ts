@@ -37,6 +37,7 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
     shutdownTimeoutMs: ingest.shutdown_timeout_ms,
     metrics,
     logger: log,
+    clockSkew: config.integrity.clock_skew,
   });
   const server =
     ingest.metrics.port > 0 ? await serveMetrics(metrics.registry, ingest.metrics.host, ingest.metrics.port, () => worker.isRunning()) : undefined;

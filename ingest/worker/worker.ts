@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditEvent } from "../../schemas";
-import { insertEvents } from "../../store/events";
 import type { Store } from "../../store/open";
+import { clockSkewConfigSchema, type ClockSkewConfig } from "../../config/integrity";
 import { createLogger, type Logger } from "../../lib/log";
 import {
   connectGroupConsumer,
@@ -12,7 +12,8 @@ import {
   type ReliableProducer,
 } from "../kafka";
 import { TOPICS } from "../topics";
-import { InsertBatcher } from "./batcher";
+import { InsertBatcher, type Refusal } from "./batcher";
+import { createStoreWrite } from "./store-write";
 import { classify, type Outcome } from "./classify";
 import { insertDeadLetters, toDlqMessage, type DeadLetter } from "./dead-letters";
 import { createIngestMetrics, type IngestMetrics } from "./metrics";
@@ -42,6 +43,8 @@ export interface IngestWorkerOptions {
   shutdownTimeoutMs?: number;
   metrics?: IngestMetrics;
   logger?: Logger;
+  /** When an event's time is far enough from its arrival to be flagged (config integrity.clock_skew). */
+  clockSkew?: ClockSkewConfig;
   /**
    * Instrumentation at the points where a crash matters; the SIGKILL tests
    * (crash.test.ts) kill the process inside these. Called synchronously.
@@ -67,8 +70,11 @@ export interface IngestWorker {
  * for messages that ended as an acknowledged insert, a dead letter (DLQ topic
  * AND dead_letters row) or a deliberate drop. Delivery is at-least-once: a
  * crash between insert and commit redelivers the batch, and the store's
- * content-derived insert_deduplication_token plus ReplacingMergeTree(event_id)
- * keep every query counting each event once (store/events.ts).
+ * first-write path (id index, content-derived insert_deduplication_token,
+ * ReplacingMergeTree(ver)) keeps every query counting each event once and
+ * the first stored version of each (store/events.ts). Events the store
+ * refuses for good (a conflicting copy, a row the engine cannot take) are
+ * dead letters too, so one event never holds its partition.
  */
 export async function startIngestWorker(opts: IngestWorkerOptions): Promise<IngestWorker> {
   const log = opts.logger ?? createLogger("ingest");
@@ -97,24 +103,27 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
     }
   }
 
-  const insert = async (events: AuditEvent[]): Promise<void> => {
-    await retrying(
+  const storeWrite = createStoreWrite({ store: opts.store, clockSkew: opts.clockSkew ?? clockSkewConfigSchema.parse({}), log });
+  const insert = async (events: AuditEvent[]): Promise<Array<Refusal | undefined>> => {
+    const verdicts = await retrying(
       "store insert",
       async () => {
         const end = metrics.insertSeconds.startTimer();
         opts.hooks?.inserting?.(events.length);
-        await insertEvents(opts.store, events, new Date().toISOString());
+        const result = await storeWrite(events);
         end();
         opts.hooks?.inserted?.(events.length);
         metrics.storeUp.set(1);
+        return result;
       },
       () => {
         metrics.storeFailures.inc();
         metrics.storeUp.set(0);
       },
     );
-    metrics.inserted.inc(events.length);
+    metrics.inserted.inc(verdicts.filter((v) => v === undefined).length);
     metrics.flushRows.observe(events.length);
+    return verdicts;
   };
   const batcher = new InsertBatcher(insert, { flushRows: opts.flushRows ?? 10_000, flushMs: opts.flushMs ?? 1_000 });
 
@@ -146,9 +155,13 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
     opts.hooks?.fetched?.(batch.partition, batch.messages.length);
     const outcomes: Outcome[] = batch.messages.map((m) => classify(m, maxMessageBytes));
     const events: AuditEvent[] = [];
+    const eventMessages: PartitionBatch["messages"] = [];
     const letters: DeadLetter[] = [];
     for (const o of outcomes) {
-      if (o.kind === "ok") events.push(o.event);
+      if (o.kind === "ok") {
+        events.push(o.event);
+        eventMessages.push(o.message);
+      }
       else if (o.kind === "dead") letters.push(o);
       else metrics.dropped.inc({ reason: o.reason });
     }
@@ -156,7 +169,14 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
     const beat = setInterval(() => void batch.heartbeat().catch(() => undefined), heartbeatIntervalMs);
     batcher.enter();
     try {
-      await Promise.all([batcher.add(events), writeDeadLetters(letters)]);
+      const [refused] = await Promise.all([batcher.add(events), writeDeadLetters(letters)]);
+      // Refused by the store for good: dead letters too, before the commit below.
+      await writeDeadLetters(
+        [...refused].flatMap(([position, r]) => {
+          const message = eventMessages[position];
+          return message ? [{ message, reason: r.reason, detail: r.detail }] : [];
+        }),
+      );
     } finally {
       batcher.leave();
       clearInterval(beat);
