@@ -3,21 +3,24 @@ import { userInfo } from "node:os";
 import { loadConfig } from "../config/load";
 import { canonicalPublicKey, listCollectorKeys, registerCollectorKey, revokeCollectorKeys } from "../store/collector-keys";
 import { migrate } from "../store/migrate";
+import { createEnrolment } from "../ingest/auth/enrolment";
 import { openStore, type Store } from "../store/open";
 import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
 
 const USAGE = `usage: prodtrail collectors list [--json]
+       prodtrail collectors enroll COLLECTOR_ID [--ttl 24h]
        prodtrail collectors register COLLECTOR_ID (PUBLIC_KEY | --file collector.pub) [--replace]
        prodtrail collectors revoke COLLECTOR_ID [--key PUBLIC_KEY]
 
 Collectors' Ed25519 public keys, which ingest verifies their signed events
-with. Collectors register their own key on first run; replacing a key is an
-admin act: 'revoke' the old one (or 'register --replace', which revokes the
+with. Collectors register their own key on first run, presenting a one-time
+enrolment token from 'enroll' (collect.sink.enrolment_token; it expires after
+--ttl, default 24h, units ms/s/m/h/d); replacing a key is an admin act: 'revoke' the old one (or 'register --replace', which revokes the
 active key and registers the new one). PUBLIC_KEY is PEM or the 32 raw bytes
 in base64. Embedded mode: run while 'prodtrail serve' is stopped, or against
 CLICKHOUSE_URL.`;
 
-const OPTIONS = { ...CONFIG_OPTION, file: { type: "string" }, key: { type: "string" }, replace: { type: "boolean" }, json: { type: "boolean" } } as const;
+const OPTIONS = { ...CONFIG_OPTION, ttl: { type: "string" }, file: { type: "string" }, key: { type: "string" }, replace: { type: "boolean" }, json: { type: "boolean" } } as const;
 
 export async function runCollectorsCommand(argv: string[], deps: { store?: Store; print?: (line: string) => void } = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, USAGE, true);
@@ -27,7 +30,7 @@ export async function runCollectorsCommand(argv: string[], deps: { store?: Store
     return 0;
   }
   const [action, collectorId, keyArg] = positionals;
-  if (action !== "list" && action !== "register" && action !== "revoke") throw new UsageError("expected list, register or revoke", USAGE);
+  if (action !== "list" && action !== "enroll" && action !== "register" && action !== "revoke") throw new UsageError("expected list, enroll, register or revoke", USAGE);
   if (action !== "list" && collectorId === undefined) throw new UsageError(`${action} needs a COLLECTOR_ID`, USAGE);
   const publicKey = action === "register" ? (keyArg ?? (values.file !== undefined ? await readFile(values.file, "utf8") : undefined)) : undefined;
   if (action === "register" && publicKey === undefined) throw new UsageError("register needs a PUBLIC_KEY or --file", USAGE);
@@ -38,6 +41,8 @@ export async function runCollectorsCommand(argv: string[], deps: { store?: Store
       throw new UsageError(`PUBLIC_KEY is not an Ed25519 public key (PEM or 32 raw bytes in base64): ${error instanceof Error ? error.message : String(error)}`, USAGE);
     }
   }
+  const ttl = action === "enroll" ? parseTtl(values.ttl ?? "24h") : undefined;
+  if (action === "enroll" && !COLLECTOR_ID.test(collectorId ?? "")) throw new UsageError("COLLECTOR_ID: letters, digits, '.', '_', '-' (max 128), starting with a letter or digit", USAGE);
   const store = deps.store ?? (await openConfigured(values.config));
   const actor = `cli:${userInfo().username}`;
   try {
@@ -49,6 +54,13 @@ export async function runCollectorsCommand(argv: string[], deps: { store?: Store
       return 0;
     }
     const id = collectorId ?? "";
+    if (action === "enroll") {
+      const { token, enrolment } = await createEnrolment(store, { collectorId: id, createdBy: actor, ttlMs: ttl });
+      print(`enrolment token for collector ${id} (one use, expires ${enrolment.expiresAt}; shown once):`);
+      print(token);
+      print("put it in the collector's config as collect.sink.enrolment_token; it is needed only until the collector's key is registered");
+      return 0;
+    }
     if (action === "revoke") {
       const revoked = await revokeCollectorKeys(store, id, values.key);
       if (revoked.length === 0) {
@@ -73,6 +85,19 @@ export async function runCollectorsCommand(argv: string[], deps: { store?: Store
   } finally {
     if (deps.store === undefined) await store.close();
   }
+}
+
+// Same rule as collect.collector_id (config/collect.ts) and the register endpoint.
+const COLLECTOR_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const TTL_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `24h`, `30m`, `7d` → milliseconds; a clear UsageError for anything else. */
+function parseTtl(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  const unit = match?.[2] === undefined ? undefined : TTL_UNITS[match[2]];
+  const ms = match?.[1] === undefined || unit === undefined ? Number.NaN : Number(match[1]) * unit;
+  if (!Number.isSafeInteger(ms) || ms <= 0 || ms > 30 * 86_400_000) throw new UsageError(`--ttl must be a duration such as 24h, 30m or 7d (at most 30d), got '${text}'`, USAGE);
+  return ms;
 }
 
 async function openConfigured(path: string | undefined): Promise<Store> {

@@ -28,6 +28,8 @@ export const collectConfigSchema = z.strictObject({
         url: z.url({ message: "must be the gateway's base URL, e.g. http://prodtrail:3000" }),
         /** ptk_… token from `prodtrail keys create`. */
         api_key: z.string().optional(),
+        /** pte_… one-time token from `prodtrail collectors enroll <collector_id>`: registers this collector's first signing key. */
+        enrolment_token: z.string().optional(),
       }),
     ])
     .default({ kind: "http", url: "http://127.0.0.1:3000" }),

@@ -120,7 +120,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
         }),
         "/api/v1/counts": createCountsHandler(store),
-        [REGISTER_PATH]: createRegisterHandler({ store, policy: config.server.api_keys, log: log.child({ component: "register" }) }),
+        [REGISTER_PATH]: createRegisterHandler({ store, policy: config.server.api_keys, log: log.child({ component: "register" }), refusals }),
         "/api/health": createHealthHandler({ store, mode: config.kafka.brokers.length > 0 ? "scale" : "embedded", version: prodtrailVersion() }),
       },
       ...(dashboard ? { fallback: withClientIp(dashboard.handle), dashboardApi: dashboardApiRoutes() } : {}),

@@ -5,6 +5,7 @@ import { importPublicKey, verifyChain } from "../sign";
 import { HttpSink } from "../sinks/http-sink";
 import { openTestStore, type TestStore } from "../../test/store";
 import { activeKey, canonicalPublicKey, listCollectorKeys } from "../../store/collector-keys";
+import { createEnrolment } from "../../ingest/auth/enrolment";
 import { startAgent } from "./agent";
 import { agentConfig, authLines, gateway, quiet, seqsPerEventQuery, stream, tempDir, waitFor } from "./testing";
 
@@ -32,7 +33,9 @@ describe("collector daemon (in-process) → gateway → store", () => {
     let serve = await gateway(store);
     const port = serve.port;
     const collector = `e2e-${Date.now()}`;
-    const config = agentConfig(dir, serve.url, collector);
+    // The admin enrols the collector id: its first key registers only with this one-time token.
+    const { token } = await createEnrolment(store, { collectorId: collector, createdBy: "test" });
+    const config = agentConfig(dir, serve.url, collector, { sink: { kind: "http", url: serve.url, enrolment_token: token } });
     await appendFile(join(dir, "auth.log"), authLines(0, 40));
     const agent = await startAgent(config, { log: quiet, pollIntervalMs: 50, backoff: { initialMs: 50, maxMs: 200 }, registerRetryMs: 200 });
     try {

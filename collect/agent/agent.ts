@@ -102,7 +102,7 @@ export async function startAgent(config: Config, options: AgentOptions = {}): Pr
     const registering = new AbortController();
     if (c.sink.kind === "http") {
       void registerCollectorKey(
-        { url: c.sink.url, ...(c.sink.api_key ? { apiKey: c.sink.api_key } : {}), collectorId: c.collector_id, publicKeyPem: signer.keys.publicKeyPem, log, ...(options.registerRetryMs ? { retryMs: options.registerRetryMs } : {}) },
+        { url: c.sink.url, ...(c.sink.api_key ? { apiKey: c.sink.api_key } : {}), ...(c.sink.enrolment_token ? { enrolmentToken: c.sink.enrolment_token } : {}), collectorId: c.collector_id, publicKeyPem: signer.keys.publicKeyPem, log, ...(options.registerRetryMs ? { retryMs: options.registerRetryMs } : {}) },
         registering.signal,
       );
     } else {

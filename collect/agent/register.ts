@@ -4,6 +4,8 @@ export interface RegisterOptions {
   /** The gateway's base URL (collect.sink.url). */
   url: string;
   apiKey?: string;
+  /** One-time token from `prodtrail collectors enroll <collector_id>`: needed for the first registration only. */
+  enrolmentToken?: string;
   collectorId: string;
   publicKeyPem: string;
   log: Logger;
@@ -20,7 +22,8 @@ export type RegisterOutcome = "registered" | "conflict" | "unsupported" | "refus
  * and ingest flags (never drops) events it cannot verify yet.
  * 200 registered; 409 another key holds this collector id (logged at error:
  * its events will show as badly signed); 404 an older server without the
- * endpoint (warn, give up); 401/403 the API key (error, give up);
+ * endpoint (warn, give up); 401/403 the API key or a missing, used or
+ * expired enrolment token (error naming which, give up);
  * unreachable or 5xx: retried every `retryMs` until `signal` aborts.
  */
 export async function registerCollectorKey(opts: RegisterOptions, signal: AbortSignal): Promise<RegisterOutcome> {
@@ -33,7 +36,7 @@ export async function registerCollectorKey(opts: RegisterOptions, signal: AbortS
       const res = await fetch(endpoint, {
         method: "POST",
         headers: { "content-type": "application/json", ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}) },
-        body: JSON.stringify({ collector_id: opts.collectorId, public_key: opts.publicKeyPem }),
+        body: JSON.stringify({ collector_id: opts.collectorId, public_key: opts.publicKeyPem, ...(opts.enrolmentToken ? { enrolment_token: opts.enrolmentToken } : {}) }),
         redirect: "error",
         signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
       });
@@ -58,7 +61,13 @@ export async function registerCollectorKey(opts: RegisterOptions, signal: AbortS
       return "unsupported";
     }
     if (status === 401 || status === 403) {
-      log.error({ status, response: text }, "collector key registration refused: check collect.sink.api_key");
+      const enrolment = text.includes('"enrolment_token"');
+      log.error(
+        { status, response: text },
+        enrolment
+          ? `collector key registration refused: a first registration needs a valid enrolment token; an admin runs 'prodtrail collectors enroll ${opts.collectorId}' and puts the token in collect.sink.enrolment_token`
+          : "collector key registration refused: check collect.sink.api_key",
+      );
       return "refused";
     }
     log.warn({ status, response: text, retry_ms: opts.retryMs ?? 60_000 }, "collector key registration failed; retrying");

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { rawPublicKey, Signer } from "../../collect/sign";
 import { listCollectorKeys, revokeCollectorKeys } from "../../store/collector-keys";
 import { createApiKey } from "../auth/api-keys";
+import { createEnrolment } from "../auth/enrolment";
 import { startIntegrityJob } from "../integrity";
 import { makeEvents } from "../../test/factories/events";
 import { REGISTER_PATH } from "./register";
@@ -24,6 +25,11 @@ function register(url: string, body: unknown, token?: string): Promise<Response>
   });
 }
 
+/** An admin's one-time enrolment token for a collector's first key (what `prodtrail collectors enroll` issues). */
+async function enrol(collectorId: string): Promise<string> {
+  return (await createEnrolment(fx.store, { collectorId, createdBy: "test" })).token;
+}
+
 function newKey(): { pem: string; raw: string } {
   const { publicKey } = generateKeyPairSync("ed25519");
   return { pem: publicKey.export({ type: "spki", format: "pem" }).toString(), raw: rawPublicKey(publicKey) };
@@ -33,7 +39,7 @@ describe("POST /api/v1/collectors/register", () => {
   it("stores the first key (200), takes the same key again in the other encoding (200), refuses a different one (409)", async () => {
     const { url } = await serve("loopback-exempt");
     const key = newKey();
-    const first = await register(url, { collector_id: "web-01", public_key: key.pem });
+    const first = await register(url, { collector_id: "web-01", public_key: key.pem, enrolment_token: await enrol("web-01") });
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ collector_id: "web-01", public_key: key.raw, status: "registered" });
     const again = await register(url, { collector_id: "web-01", public_key: key.raw });
@@ -48,10 +54,10 @@ describe("POST /api/v1/collectors/register", () => {
   it("accepts a new key once the admin revoked the old one, and never the revoked key again", async () => {
     const { url } = await serve("loopback-exempt");
     const old = newKey();
-    expect((await register(url, { collector_id: "web-02", public_key: old.raw })).status).toBe(200);
+    expect((await register(url, { collector_id: "web-02", public_key: old.raw, enrolment_token: await enrol("web-02") })).status).toBe(200);
     await revokeCollectorKeys(fx.store, "web-02");
     const replacement = newKey();
-    expect((await register(url, { collector_id: "web-02", public_key: replacement.pem })).status).toBe(200);
+    expect((await register(url, { collector_id: "web-02", public_key: replacement.pem, enrolment_token: await enrol("web-02") })).status).toBe(200);
     const back = await register(url, { collector_id: "web-02", public_key: old.pem });
     expect(back.status).toBe(409);
     expect(await back.json()).toMatchObject({ error: expect.stringContaining("revoked") });
@@ -70,9 +76,9 @@ describe("POST /api/v1/collectors/register", () => {
     expect(foreign.status).toBe(403);
     expect(await foreign.json()).toMatchObject({ error: expect.stringContaining("only register the key of collector web-09") });
     const registrar = await createApiKey(fx.store, { name: "db-01", scopes: ["keys:register"], createdBy: "test" });
-    expect((await register(url, { collector_id: "db-01", public_key: key.raw }, registrar.token)).status).toBe(200);
+    expect((await register(url, { collector_id: "db-01", public_key: key.raw, enrolment_token: await enrol("db-01") }, registrar.token)).status).toBe(200);
     const writer = await createApiKey(fx.store, { name: "db-02", scopes: ["events:write"], createdBy: "test" });
-    expect((await register(url, { collector_id: "db-02", public_key: newKey().raw }, writer.token)).status).toBe(200);
+    expect((await register(url, { collector_id: "db-02", public_key: newKey().raw, enrolment_token: await enrol("db-02") }, writer.token)).status).toBe(200);
     expect((await listCollectorKeys(fx.store, "db-01")).map((k) => k.registeredBy)).toEqual([`api-key:${registrar.info.keyId}`]);
   });
 
@@ -100,7 +106,7 @@ describe("POST /api/v1/collectors/register", () => {
   it("end to end: a collector registers, posts signed events; the tampered one is stored and flagged, the rest verify", async () => {
     const { url } = await serve("loopback-exempt");
     const signer = await Signer.open({ stateDir: await mkdtemp(join(tmpdir(), "register-e2e-")), collectorId: "app-01" });
-    expect((await register(url, { collector_id: "app-01", public_key: signer.keys.publicKeyPem })).status).toBe(200);
+    expect((await register(url, { collector_id: "app-01", public_key: signer.keys.publicKeyPem, enrolment_token: await enrol("app-01") })).status).toBe(200);
     const events = await signer.append(makeEvents(20, { host: "app-01" }), async (signed) => signed);
     const sent = events.map((e, i) => (i === 7 ? { ...e, actor_id: "mallory" } : e));
     const posted = await fetch(`${url}/api/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events: sent }) });

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { registerCollectorKey, canonicalPublicKey } from "../../store/collector-keys";
+import { activeKey, canonicalPublicKey, listCollectorKeys, registerCollectorKey } from "../../store/collector-keys";
 import type { Store } from "../../store/open";
 import { cachedKeyLookup, checkToken } from "../auth/api-keys";
+import { enrolmentTokenSchema, useEnrolment, type EnrolmentCheck } from "../auth/enrolment";
+import type { RefusalRecorder } from "../auth/refusals";
 import { createKeyAuthorizer, type ApiKeyPolicy, type Authorization } from "./authorize";
 import { readBody } from "./body";
 import type { RequestHandler } from "./handler";
@@ -14,7 +16,11 @@ import { sendError, sendJson } from "./respond";
  * registers its Ed25519 public key (PEM or 32 raw bytes in base64) on first
  * run. Who may: a key with scope events:write or keys:register whose name is
  * the collector id, or — under the loopback-exempt policy — a process on
- * this host. The first key is stored (200), the same key again is 200, a
+ * this host; and a collector's first key (or its first after an admin
+ * revoked the last) also needs `enrolment_token`, the one-time token an
+ * admin issued for that collector id (`prodtrail collectors enroll <id>`),
+ * so no process can squat a collector id before the real collector starts.
+ * The first key is stored (200), the same key again is 200, a
  * different key while one is active is 409: replacing a stream's key is an
  * admin act (`prodtrail collectors revoke`, then register), or a stolen API
  * key could re-key the stream it writes.
@@ -28,9 +34,20 @@ const bodySchema = z.strictObject({
   // Same rule as collect.collector_id in prodtrail.yaml (config/collect.ts).
   collector_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: "letters, digits, '.', '_', '-' (max 128), starting with a letter or digit" }),
   public_key: z.string().min(1).max(4096),
+  enrolment_token: enrolmentTokenSchema.optional(),
 });
 
-export function createRegisterHandler(options: { store: Store; policy: ApiKeyPolicy; log: Logger; cacheMs?: number }): RequestHandler {
+type EnrolmentRefused = Extract<EnrolmentCheck, { ok: false }>;
+
+const ENROLMENT_REFUSED: Record<EnrolmentRefused["reason"], (collectorId: string, check: EnrolmentRefused) => string> = {
+  malformed: () => "the enrolment token is malformed",
+  unknown: () => "the enrolment token is not known to this server",
+  "other-collector": (id, check) => `the enrolment token was issued for collector ${check.enrolment?.collectorId ?? "?"}, not ${id}`,
+  used: (_id, check) => `the enrolment token was already used at ${check.enrolment?.usedAt ?? "?"}; issue a new one`,
+  expired: (_id, check) => `the enrolment token expired at ${check.enrolment?.expiresAt ?? "?"}; issue a new one`,
+};
+
+export function createRegisterHandler(options: { store: Store; policy: ApiKeyPolicy; log: Logger; cacheMs?: number; refusals?: RefusalRecorder }): RequestHandler {
   const { store, log } = options;
   const authorizeWrite = createKeyAuthorizer(store, options.policy, options.cacheMs);
   const lookup = cachedKeyLookup(store, options.cacheMs);
@@ -89,9 +106,27 @@ export function createRegisterHandler(options: { store: Store; policy: ApiKeyPol
       return;
     }
     const registeredBy = auth.key !== undefined ? `api-key:${auth.key.keyId}` : `loopback:${req.socket.remoteAddress ?? "?"}`;
-    const run = queue.then(() => registerCollectorKey(store, { collectorId, publicKey, registeredBy }));
+    const run = queue.then(async () => {
+      const keys = await listCollectorKeys(store, collectorId);
+      const canonical = canonicalPublicKey(publicKey);
+      const firstKey = !keys.some((k) => k.publicKey === canonical) && activeKey(keys) === undefined;
+      if (!firstKey) return registerCollectorKey(store, { collectorId, publicKey, registeredBy });
+      const token = parsed.data.enrolment_token;
+      const check: EnrolmentCheck = token === undefined ? { ok: false, reason: "malformed" } : await useEnrolment(store, token, collectorId, registeredBy);
+      if (!check.ok) {
+        const why = token === undefined ? "a collector's first key needs an enrolment token" : ENROLMENT_REFUSED[check.reason](collectorId, check);
+        return { outcome: "unenrolled" as const, why };
+      }
+      return registerCollectorKey(store, { collectorId, publicKey, registeredBy });
+    });
     queue = run.catch(() => undefined);
     const result = await run;
+    if (result.outcome === "unenrolled") {
+      const message = `${result.why}: an admin issues one with 'prodtrail collectors enroll ${collectorId}', the collector sends it once as enrolment_token (collect.sink.enrolment_token)`;
+      options.refusals?.record({ kind: "enrolment", writer: auth.key?.name ?? "loopback", detail: `collector ${collectorId}: ${result.why}`, ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}) });
+      sendError(res, 403, message, { issues: [{ field: "enrolment_token", message: result.why }] });
+      return;
+    }
     if (result.outcome === "registered" || result.outcome === "unchanged") {
       if (result.outcome === "registered") log.info({ collector_id: collectorId, registered_by: registeredBy }, "collector key registered");
       sendJson(res, 200, { collector_id: collectorId, public_key: result.key.publicKey, status: result.outcome, registered_at: result.key.registeredAt });
