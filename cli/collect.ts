@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
+import { statSync } from "node:fs";
 import { pino } from "pino";
 import type { AuditEvent } from "../schemas";
 import { loadConfig } from "../config/load";
@@ -7,6 +8,8 @@ import { startAgent } from "../collect/agent/agent";
 import { FileReadError } from "../collect/agent/read-file";
 import { RUN_ONCE_SOURCES, runFilesOnce, runGitOnce, runOnce, type RunOnceSource } from "../collect/agent/run-once";
 import { Signer } from "../collect/sign";
+import { PasswdFile, PasswdFileError } from "../collect/sources/auditd/passwd";
+import { isTimeZone } from "../collect/sources/auth/time";
 import type { ParserStats, SourceContext } from "../collect/sources/types";
 import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
 
@@ -17,6 +20,9 @@ const USAGE = `usage: prodtrail collect                      the collector daemo
        prodtrail collect files --root DIR [--root DIR …] [--include G …] [--exclude G …] --stdout
        prodtrail collect git --repo NAME=PATH [--repo …] [--branch B …] --stdout
 options: [--config F] [--collector-id ID] [--host H] [--env E] [--sign --state-dir DIR]
+         [--time-zone ZONE]   zone of times written without an offset (default: the source's
+                              time_zone in the config, else the host's TZ)
+         [--passwd F]         auditd: uid → name from this passwd file (default /etc/passwd, then NSS)
 
 The daemon tails the configured logs, watches files and repositories,
 receives the k8s audit webhook, signs every event (seq, hash chain, Ed25519)
@@ -30,7 +36,9 @@ same file gives the same events. Output is NOT signed (no seq, prev_hash,
 hash, sig) unless --sign --state-dir DIR, which signs with the key and chain
 kept in DIR (created on first use). 'files' reports every file under the
 roots as created, with its git blob hash, against a fresh baseline; 'git'
-prints a snapshot of each branch tip and every commit.`;
+prints a snapshot of each branch tip and every commit. Classic syslog
+lines carry no year: it is taken from the file's modification time (and the
+lines' progression), and such events carry the label time_inferred=year.`;
 
 export async function runCollectCommand(argv: string[]): Promise<number> {
   const first = argv[0];
@@ -41,7 +49,7 @@ export async function runCollectCommand(argv: string[]): Promise<number> {
     source === undefined ? argv : argv.slice(1),
     {
       ...CONFIG_OPTION, file: s, stdout: { type: "boolean" }, "apt-history": s, "break-glass": many, root: many, include: many, exclude: many,
-      repo: many, branch: many, "collector-id": s, host: s, env: s, sign: { type: "boolean" }, "state-dir": s,
+      repo: many, branch: many, "collector-id": s, host: s, env: s, sign: { type: "boolean" }, "state-dir": s, "time-zone": s, passwd: s,
     },
     USAGE,
   );
@@ -56,9 +64,17 @@ export async function runCollectCommand(argv: string[]): Promise<number> {
   if (!values.stdout) throw new UsageError(`'collect ${source}' runs once and needs --stdout (the daemon form is 'prodtrail collect' with no source)`, USAGE);
   if (values.sign && !values["state-dir"]) throw new UsageError("--sign needs --state-dir DIR (where the key and chain are kept)", USAGE);
   const config = loadConfig({ path: values.config }).collect;
+  const timeZone = values["time-zone"] ?? (source === "auth" ? config.sources.auth?.time_zone : source === "packages" ? config.sources.packages?.time_zone : undefined);
+  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new UsageError(`--time-zone '${timeZone}': not an IANA time zone (e.g. Europe/Berlin, UTC)`, USAGE);
+  const mtime = values.file ? fileMtime(values.file) : undefined;
+  const passwd = source === "auditd" ? new PasswdFile({ path: values.passwd ?? config.sources.auditd?.passwd_file ?? "/etc/passwd" }) : null;
   const ctx: SourceContext = {
     collectorId: values["collector-id"] ?? config.collector_id, host: values.host ?? config.host, env: values.env ?? config.env,
     ...(config.service ? { service: config.service } : {}), now: () => new Date(),
+    ...(timeZone === undefined ? {} : { timeZone }),
+    // One file per run: its mtime anchors the year of every classic syslog line in it.
+    ...(mtime === undefined ? {} : { fileTime: () => mtime }),
+    ...(passwd ? { resolveUid: (uid: number) => passwd.name(uid) } : {}),
   };
   const log = pino({ name: "collect", level: "warn" }, pino.destination(2));
   const signer = values.sign && values["state-dir"] ? await Signer.open({ stateDir: values["state-dir"], collectorId: ctx.collectorId, log }) : null;
@@ -90,11 +106,20 @@ export async function runCollectCommand(argv: string[]): Promise<number> {
     console.error(summary(source, values.file, stats));
     return 0;
   } catch (err) {
-    if (err instanceof FileReadError) {
+    if (err instanceof FileReadError || err instanceof PasswdFileError) {
       console.error(`prodtrail collect ${source}: ${err.message}`);
       return 1;
     }
     throw err;
+  }
+}
+
+/** Undefined when the file cannot be stat'ed: reading it then fails with the clear FileReadError. */
+function fileMtime(path: string): Date | undefined {
+  try {
+    return statSync(path).mtime;
+  } catch {
+    return undefined;
   }
 }
 

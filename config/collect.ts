@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import { isTimeZone } from "../collect/sources/auth/time";
 
 /**
  * The `collect:` section: what a server's collector reads and where it ships.
@@ -8,12 +9,17 @@ import { z } from "zod";
  */
 const paths = z.array(z.string().min(1)).min(1);
 
+/** An IANA zone for times a log writes without an offset (classic syslog, dpkg.log); unset: the host's (TZ). */
+const timeZone = z.string().refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Berlin or UTC" }).optional();
+
 export const collectConfigSchema = z.strictObject({
   /** Names this collector's signed event stream; default: the host name. */
   collector_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: "letters, digits, '.', '_', '-' (max 128)" }).default(hostname()),
   env: z.string().min(1).max(64).default("prod"),
   host: z.string().min(1).max(255).default(hostname()),
   service: z.string().max(256).optional(),
+  /** Labels stamped on this collector's file changes (e.g. `{ role: web }`), so `drift.mappings[].labels` can select hosts by them. */
+  labels: z.record(z.string().min(1).max(64), z.string().min(1).max(256)).default({}),
   /** Keys, offsets, baselines and the spool; default `<data_dir>/collector`. */
   state_dir: z.string().optional(),
   /** SIGTERM/SIGINT: sources stop, parsers flush, the spool closes within this; systemd's TimeoutStopSec (90 s) is above it. */
@@ -43,9 +49,17 @@ export const collectConfigSchema = z.strictObject({
     .default({ max_bytes: 1024 * 1024 * 1024, fsync: "interval", fsync_interval_ms: 200 }),
   sources: z
     .strictObject({
-      auth: z.strictObject({ paths }).optional(),
-      auditd: z.strictObject({ paths }).optional(),
-      packages: z.strictObject({ dpkg_log: z.string().default("/var/log/dpkg.log"), apt_history: z.string().default("/var/log/apt/history.log") }).optional(),
+      auth: z.strictObject({ paths, time_zone: timeZone }).optional(),
+      auditd: z
+        .strictObject({
+          paths,
+          /** uid → name for RAW-format records (read at collection time, refreshed each minute; NSS users through getent). */
+          passwd_file: z.string().min(1).default("/etc/passwd"),
+          /** USER_LOGIN/USER_AUTH/USER_CMD/USER_ACCT… as events; off: the auth source reports the same logins and sudo commands. */
+          user_records: z.boolean().default(false),
+        })
+        .optional(),
+      packages: z.strictObject({ dpkg_log: z.string().default("/var/log/dpkg.log"), apt_history: z.string().default("/var/log/apt/history.log"), time_zone: timeZone }).optional(),
       vault: z.strictObject({ paths, break_glass_paths: z.array(z.string()).default([]) }).optional(),
       files: z
         .strictObject({

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../schemas";
 import { openTestStore, type TestStore } from "../../test/store";
 import { importPublicKey, verifyChain } from "../sign";
+import { PasswdFile } from "../sources/auditd/passwd";
 import { startAgent } from "./agent";
 import { runOnce, type RunOnceOptions } from "./run-once";
 import { agentConfig, gateway, quiet, stream, tempDir, waitFor } from "./testing";
@@ -17,6 +18,8 @@ import { agentConfig, gateway, quiet, stream, tempDir, waitFor } from "./testing
  */
 const DATA = join(import.meta.dirname, "..", "sources", "testdata");
 const BREAK_GLASS = ["secret/data/breakglass/*", "database/creds/prod-admin"];
+/** Not this machine's /etc/passwd: the daemon and run-once name uids from the same file. */
+const PASSWD = join(DATA, "constructed", "passwd");
 
 let store: TestStore;
 beforeAll(async () => {
@@ -28,7 +31,9 @@ afterAll(async () => {
 
 async function once(collector: string, o: Omit<RunOnceOptions, "ctx" | "emit">): Promise<AuditEvent[]> {
   const out: AuditEvent[] = [];
-  await runOnce({ ...o, ctx: { collectorId: collector, host: "web-01", env: "prod", now: () => new Date() }, emit: async (e) => void out.push(...e) });
+  const passwd = new PasswdFile({ path: PASSWD, getent: null });
+  const ctx = { collectorId: collector, host: "web-01", env: "prod", now: () => new Date(), resolveUid: (uid: number) => passwd.name(uid) };
+  await runOnce({ ...o, ctx, emit: async (e) => void out.push(...e) });
   return out;
 }
 
@@ -39,6 +44,9 @@ describe("collector daemon: all sources", () => {
   it("auditd, packages (dpkg + apt), vault, files and git reach the store as run-once sees them, in one chain", async () => {
     const dir = await tempDir("all");
     for (const f of ["audit.log", "dpkg.log", "apt-history.log", "vault-audit.jsonl"]) await copyFile(join(DATA, f), join(dir, f));
+    // A 2005 /var/log/messages as it sits on disk: its mtime is the only clue to the year of its lines.
+    await copyFile(join(DATA, "real", "loghub-linux-2k.log"), join(dir, "messages"));
+    await utimes(join(dir, "messages"), new Date("2005-07-27T14:42:00Z"), new Date("2005-07-27T14:42:00Z"));
     const etc = join(dir, "etc");
     await mkdir(etc);
     await writeFile(join(etc, "nginx.conf"), "worker_processes 2;\n");
@@ -54,7 +62,8 @@ describe("collector daemon: all sources", () => {
     const collector = `all-${Date.now()}`;
     const config = agentConfig(dir, serve.url, collector, {
       sources: {
-        auditd: { paths: [join(dir, "audit.log")] },
+        auth: { paths: [join(dir, "messages")], time_zone: "UTC" },
+        auditd: { paths: [join(dir, "audit.log")], passwd_file: PASSWD },
         packages: { dpkg_log: join(dir, "dpkg.log"), apt_history: join(dir, "apt-history.log") },
         vault: { paths: [join(dir, "vault-audit.jsonl")], break_glass_paths: BREAK_GLASS },
         files: { roots: [etc] },
@@ -91,6 +100,10 @@ describe("collector daemon: all sources", () => {
       expect(pick(byIds(vault))).toEqual(pick(vault));
       expect(pick(byIds(packages))).toEqual(pick(packages));
       expect(packages.some((e) => e.actor_id === "alice")).toBe(true);
+      expect(auditd.some((e) => e.actor_id === "andrew_kroh")).toBe(true);
+      const auth = stored.filter((e) => e.labels.time_inferred === "year");
+      expect(auth.length).toBeGreaterThan(500);
+      expect(auth.filter((e) => !e.occurred_at.startsWith("2005-"))).toEqual([]);
       expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i));
       expect(verifyChain(stored, importPublicKey(agent.publicKeyPem)).results.filter((r) => r.status.kind !== "ok")).toEqual([]);
     } finally {

@@ -3,6 +3,8 @@ import type { AuditEvent } from "../../schemas";
 import type { CollectConfig } from "../../config/collect";
 import type { Logger } from "../../lib/log";
 import { AuditdParser } from "../sources/auditd";
+import { PasswdFile } from "../sources/auditd/passwd";
+import { fileTimes } from "../sources/file-time";
 import { AuthParser } from "../sources/auth";
 import { FilesSource } from "../sources/files";
 import { GitIndexer } from "../sources/git";
@@ -44,15 +46,18 @@ export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> 
   const { config: c, ctx, pipeline, log } = o;
   const out: AgentSources = { tails: [], packages: null, files: null, git: null, k8s: null, stats: new Map() };
   const poll = o.pollIntervalMs === undefined ? {} : { pollIntervalMs: o.pollIntervalMs };
-  const tailed: Array<[string, string[] | undefined, () => SourceParser]> = [
-    ["auth", c.sources.auth?.paths, () => new AuthParser(ctx)],
-    ["auditd", c.sources.auditd?.paths, () => new AuditdParser(ctx)],
-    ["vault", c.sources.vault?.paths, () => new VaultParser(ctx, { breakGlassPaths: c.sources.vault?.break_glass_paths ?? [] })],
+  const auditd = c.sources.auditd;
+  const passwd = auditd ? new PasswdFile({ path: auditd.passwd_file }) : null;
+  passwd?.name(0); // reads it now: a wrong passwd_file fails the start, naming the file
+  const tailed: Array<[string, string[] | undefined, (ctx: SourceContext) => SourceParser]> = [
+    ["auth", c.sources.auth?.paths, (x) => new AuthParser(zoned(x, c.sources.auth?.time_zone))],
+    ["auditd", auditd?.paths, (x) => new AuditdParser({ ...x, ...(passwd ? { resolveUid: (uid: number) => passwd.name(uid) } : {}) }, { userRecords: auditd?.user_records ?? false })],
+    ["vault", c.sources.vault?.paths, (x) => new VaultParser(x, { breakGlassPaths: c.sources.vault?.break_glass_paths ?? [] })],
   ];
   for (const [source, paths, make] of tailed) {
     for (const path of paths ?? []) {
       // One parser per file: grouping state (auditd events, sshd sessions) never mixes two files.
-      const parser = make();
+      const parser = make({ ...ctx, fileTime: fileTimes(path) });
       const key = tailKey(source, path);
       out.tails.push(
         await TailSource.open({
@@ -67,7 +72,7 @@ export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> 
   }
   if (c.sources.packages) {
     out.packages = await PackagesSource.open({
-      dpkgLog: c.sources.packages.dpkg_log, aptHistory: c.sources.packages.apt_history, ctx, stateDir: o.stateDir, pipeline, ...poll,
+      dpkgLog: c.sources.packages.dpkg_log, aptHistory: c.sources.packages.apt_history, ctx: zoned(ctx, c.sources.packages.time_zone), stateDir: o.stateDir, pipeline, ...poll,
       log: log.child({ source: "packages" }),
     });
     out.stats.set("dpkg", out.packages.dpkgParser.stats);
@@ -77,7 +82,7 @@ export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> 
     const f = c.sources.files;
     const stats: EmitStats = { events: 0 };
     out.files = await FilesSource.open({
-      roots: f.roots, include: f.include, exclude: f.exclude, stateDir: join(o.stateDir, "files"), host: ctx.host, env: ctx.env,
+      roots: f.roots, include: f.include, exclude: f.exclude, stateDir: join(o.stateDir, "files"), host: ctx.host, env: ctx.env, labels: c.labels,
       rescanIntervalMs: f.rescan_interval_s * 1000, emit: counted(stats, pipeline), log: log.child({ source: "files" }),
     });
     out.stats.set("files", stats);
@@ -97,6 +102,11 @@ export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> 
     out.stats.set("k8s", out.k8s.stats);
   }
   return out;
+}
+
+/** A source's configured zone; unset leaves the context's (the host's TZ when that is unset too). */
+function zoned(ctx: SourceContext, timeZone: string | undefined): SourceContext {
+  return timeZone === undefined ? ctx : { ...ctx, timeZone };
 }
 
 function counted(stats: EmitStats, pipeline: Pipeline): (events: AuditEvent[]) => Promise<void> {

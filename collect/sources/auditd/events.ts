@@ -36,18 +36,19 @@ export function buildFromGroup(ctx: SourceContext, stats: ParserStats, options: 
     const ok = events.filter((e): e is AuditEvent => e !== undefined);
     return { events: ok, ignored: ok.length === 0, unresolvedPaths };
   };
-  if (head.type !== "SYSCALL") return done(userRecord(head, options, emit));
+  if (head.type !== "SYSCALL") return done(userRecord(head, { ...options, resolveUid: options.resolveUid ?? ctx.resolveUid?.bind(ctx) }, emit));
 
   const name = syscallName(rawValue(head, "arch"), rawValue(head, "syscall"), enriched(head, "SYSCALL"));
   const cls = syscallClass(name);
-  const who = whoFromAuid(head, options.resolveUid);
+  const resolveUid = options.resolveUid ?? ctx.resolveUid?.bind(ctx);
+  const who = whoFromAuid(head, resolveUid);
   const success = rawValue(head, "success") !== "no";
   const exe = text(head, "exe");
   const key = text(head, "key");
   const base = {
     ...who,
     channel: channelFromTty(rawValue(head, "tty")),
-    labels: { source: "auditd", ...(key ? { audit_key: key } : {}), ...(exe ? { exe } : {}), ...(name ? { syscall: name } : {}) },
+    labels: { source: "auditd", ...numericIds(head), ...(key ? { audit_key: key } : {}), ...(exe ? { exe } : {}), ...(name ? { syscall: name } : {}) },
   };
   const args = execArgs(records);
   if (cls === "exec" || args !== undefined) {
@@ -81,12 +82,22 @@ export function buildFromGroup(ctx: SourceContext, stats: ParserStats, options: 
         op: c.op,
         old_path: c.oldPath,
         mode: c.mode,
-        owner: userName(c.ownerRecord, "ouid", "OUID", options.resolveUid),
+        owner: userName(c.ownerRecord, "ouid", "OUID", resolveUid),
         command: command === undefined ? undefined : boundCommand(redact(command)),
       }, c.item + 1),
     ),
     unresolved,
   );
+}
+
+/** The numeric ids as logged, beside the names they resolved to: a uid reused for another user later stays traceable. */
+function numericIds(r: AuditRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ["auid", "euid"]) {
+    const v = rawValue(r, key);
+    if (v !== undefined && /^\d{1,10}$/.test(v) && v !== "4294967295") out[key] = v;
+  }
+  return out;
 }
 
 /** USER_LOGIN and USER_CMD (single-record events written by sshd, login and sudo through libaudit). */

@@ -1,7 +1,7 @@
 import type { AuditRecord } from "./record";
 import { enriched, rawValue } from "./record";
 
-/** Maps a numeric uid to a user name (the daemon reads /etc/passwd); parsers stay pure. */
+/** Maps a numeric uid to a user name (the collector asks passwd.ts: /etc/passwd, then NSS); parsers stay pure. */
 export type UidResolver = (uid: number) => string | undefined;
 
 /** auid 4294967295 (-1) means "never set": a daemon or boot process, not a login. */

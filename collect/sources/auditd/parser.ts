@@ -1,5 +1,5 @@
 import type { AuditEvent } from "../../../schemas";
-import { ParserStats, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { ParserStats, stripCr, type SourceContext, type SourceParser, type SourcePosition } from "../types";
 import { buildFromGroup, type AuditdOptions } from "./events";
 import { RecordGrouper, type GroupOutput } from "./group";
 import { parseRecord } from "./record";
@@ -22,8 +22,9 @@ export class AuditdParser implements SourceParser {
     private readonly options: AuditdOptions = {},
   ) {}
 
-  push(line: string, _position: SourcePosition): AuditEvent[] {
+  push(input: string, _position: SourcePosition): AuditEvent[] {
     this.stats.lines += 1;
+    const line = stripCr(input);
     const record = parseRecord(line);
     if (!record) {
       this.stats.unparsedLine(line, "no `type=… msg=audit(ts:serial):` header");

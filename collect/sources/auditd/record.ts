@@ -24,7 +24,8 @@ export interface AuditRecord {
 
 const MIN_MS = Date.UTC(2000, 0, 1);
 const MAX_MS = Date.UTC(2100, 0, 1);
-const HEADER = /^(?:node=\S{1,255} )?type=([A-Za-z0-9_[\]]{1,64}) msg=audit\((\d{1,12})\.(\d{3}):(\d{1,20})\): ?/;
+// go-libaudit and some auditd versions end an EOE record at `)` without the colon.
+const HEADER = /^(?:node=\S{1,255} )?type=([A-Za-z0-9_[\]]{1,64}) msg=audit\((\d{1,12})\.(\d{3}):(\d{1,20})\)(?:: ?|$)/;
 
 export function parseRecord(line: string): AuditRecord | undefined {
   const m = HEADER.exec(line);

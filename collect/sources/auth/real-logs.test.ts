@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../schemas";
-import { loadFixture, runFixture, testContext } from "../testdata/load";
+import { loadFixture, restoreTzAfterEach, runFixture, testContext } from "../testdata/load";
 import { AuthParser } from "./parser";
 
 /**
@@ -75,11 +75,7 @@ describe("auth parser: year roll-over while tailing", () => {
 });
 
 describe("auth parser: time zone", () => {
-  const saved = process.env.TZ;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.TZ;
-    else process.env.TZ = saved;
-  });
+  restoreTzAfterEach();
 
   it("reads zone-less times in the host's zone (TZ) when no zone is configured", () => {
     process.env.TZ = "America/New_York";

@@ -75,6 +75,16 @@ export function hostTimeZone(): string {
   return new Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
+/** True for a zone Intl knows (IANA names, `UTC`): config and CLI check zones with it before any line is read. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `Nov` → 11; 0 when not a month name. */
 export const monthNumber = (name: string): number => MONTHS.indexOf(name) + 1;
 

@@ -13,6 +13,7 @@ import type { Change } from "./observe";
 export interface ChangeContext {
   host: string;
   env: string;
+  labels?: Readonly<Record<string, string>>;
   /** Counts from the line diff, when both sides were small text. */
   diff: { added: number; removed: number } | null;
   owner: string | undefined;
@@ -51,6 +52,11 @@ export function changeEvent(change: Change, ctx: ChangeContext): AuditEvent {
     ...(modeBits !== undefined ? { mode: octalMode(modeBits) } : {}),
     ...(ctx.owner !== undefined ? { owner: ctx.owner } : {}),
     ...(ctx.diff !== null ? { diff_added: ctx.diff.added, diff_removed: ctx.diff.removed } : {}),
-    ...((after ?? before)?.kind === "symlink" ? { labels: { file_kind: "symlink" } } : {}),
+    ...(labelsOf(ctx.labels, (after ?? before)?.kind === "symlink")),
   });
+}
+
+function labelsOf(configured: Readonly<Record<string, string>> | undefined, symlink: boolean): { labels?: Record<string, string> } {
+  const labels = { ...configured, ...(symlink ? { file_kind: "symlink" } : {}) };
+  return Object.keys(labels).length === 0 ? {} : { labels };
 }

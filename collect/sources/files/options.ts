@@ -10,6 +10,8 @@ export interface FilesSourceOptions {
   stateDir: string;
   host: string;
   env: string;
+  /** Stamped on every change (collect.labels), so drift mappings can select by them. */
+  labels?: Readonly<Record<string, string>>;
   /** Resolves once the events are durable (spooled); the baseline advances only after. */
   emit: (events: AuditEvent[]) => Promise<void>;
   /** Text files up to this size are diffed and kept for the next diff. Default 1 MiB. */

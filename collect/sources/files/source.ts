@@ -136,6 +136,7 @@ export class FilesSource {
         changeEvent(change, {
           host: this.opts.host,
           env: this.opts.env,
+          ...(this.opts.labels ? { labels: this.opts.labels } : {}),
           diff: await diffOf(change, this.baseline),
           owner: uid === undefined ? undefined : await this.owners.nameOf(uid),
           now,

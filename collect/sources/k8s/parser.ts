@@ -5,16 +5,30 @@ import { rfc3339ToMs, toIso } from "../auth/time";
 import { BoundedMap } from "../auth/sessions";
 import { renderArgs } from "../auditd/command";
 import { globMatcher } from "../../../lib/glob";
-import { buildEvent, ParserStats, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { buildEvent, ParserStats, stripCr, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
 import { k8sEventListSchema, k8sEventSchema, type K8sEvent } from "./entry";
 import { decodeUri, queryParams } from "./uri";
 
 export interface K8sParserOptions {
-  /** Users whose writes are automation, not people (globs, `*` any run of characters). Default `system:*`. */
+  /** Users whose writes are automation, not people (globs, `*` any run of characters). Default DEFAULT_SERVICE_USERS. */
   serviceUsers?: readonly string[];
 }
 
+/**
+ * Kubernetes' own components and workloads. Not `system:*`: that also matches
+ * system:anonymous (an unauthenticated request that got through), the writes
+ * security most wants to see. Those are never treated as a service.
+ */
+export const DEFAULT_SERVICE_USERS = ["system:serviceaccount:*", "system:node:*", "system:kube-*", "system:apiserver", "system:volume-scheduler"];
+const ANONYMOUS = new Set(["system:anonymous", "system:unauthenticated"]);
 const SESSION_SUBRESOURCES = new Set(["exec", "attach", "portforward"]);
+/**
+ * An exec/attach logs ResponseStarted when the stream opens and
+ * ResponseComplete only when it closes, hours later for an interactive shell:
+ * a session counts at the first of the two (RequestReceived comes before
+ * authorization, so it cannot tell an allowed exec from a refused one).
+ */
+const SESSION_STAGES = new Set(["ResponseStarted", "ResponseComplete", "Panic"]);
 const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
 /** A retried webhook batch repeats auditIDs; the last 16 384 are remembered. */
 const SEEN = 16_384;
@@ -22,8 +36,8 @@ const SEEN = 16_384;
 /**
  * Kubernetes audit Events (log backend lines or webhook EventList bodies) →
  * access.exec for exec/attach/portforward, change.k8s for writes by people.
- * Only `ResponseComplete` counts (a request also logs RequestReceived and,
- * for long-running exec, ResponseStarted); duplicates by auditID are dropped.
+ * Writes count at `ResponseComplete` (the status is known then); sessions at
+ * their first response stage (SESSION_STAGES); duplicates by auditID are dropped.
  */
 export class K8sParser implements SourceParser {
   readonly source = "k8s";
@@ -35,12 +49,14 @@ export class K8sParser implements SourceParser {
     private readonly ctx: SourceContext,
     options: K8sParserOptions = {},
   ) {
-    const globs = (options.serviceUsers ?? ["system:*"]).map((g) => g.replaceAll("*", "**"));
-    this.isService = globMatcher(globs);
+    const globs = (options.serviceUsers ?? DEFAULT_SERVICE_USERS).map((g) => g.replaceAll("*", "**"));
+    const matches = globMatcher(globs);
+    this.isService = (user) => !ANONYMOUS.has(user) && matches(user);
   }
 
-  push(line: string, _position: SourcePosition): AuditEvent[] {
+  push(input: string, _position: SourcePosition): AuditEvent[] {
     this.stats.lines += 1;
+    const line = stripCr(input);
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -64,7 +80,7 @@ export class K8sParser implements SourceParser {
       return [];
     }
     const e = parsed.data;
-    if (e.stage !== "ResponseComplete" || this.seen.get(e.auditID)) {
+    if (!this.countsAt(e) || this.seen.get(e.auditID)) {
       this.stats.ignored += 1;
       return [];
     }
@@ -83,16 +99,21 @@ export class K8sParser implements SourceParser {
     return event ? [event] : [];
   }
 
+  private countsAt(e: K8sEvent): boolean {
+    return isSession(e) ? SESSION_STAGES.has(e.stage) : e.stage === "ResponseComplete";
+  }
+
   private draft(e: K8sEvent): EventBody | undefined {
     const ref = e.objectRef ?? {};
     const username = e.user?.username ?? "";
     const service = username === "" || this.isService(username);
+    const anonymous = ANONYMOUS.has(username);
     const code = e.responseStatus?.code;
     const outcome = code === undefined ? ("unknown" as const) : code < 400 ? ("success" as const) : ("failure" as const);
     const sourceIp = e.sourceIPs?.find((ip) => isIP(ip) !== 0);
     const common = {
       actor_id: username === "" ? "unknown" : username,
-      actor_kind: username === "" ? ("unknown" as const) : service ? ("service" as const) : ("human" as const),
+      actor_kind: username === "" || anonymous ? ("unknown" as const) : service ? ("service" as const) : ("human" as const),
       // The authenticated requester is the actor; whom they impersonated is the identity they acted as.
       effective_user: e.impersonatedUser?.username,
       attribution_method: username === "" ? ("none" as const) : ("k8s-user" as const),
@@ -105,7 +126,7 @@ export class K8sParser implements SourceParser {
       labels: { source: "k8s", verb: e.verb, ...(ref.namespace ? { namespace: ref.namespace } : {}), ...(code !== undefined ? { status: String(code) } : {}) },
     };
     const resource = objectPath(e);
-    if (ref.resource === "pods" && ref.subresource && SESSION_SUBRESOURCES.has(ref.subresource)) {
+    if (isSession(e) && ref.subresource) {
       const args = queryParams(e.requestURI, "command");
       const ports = queryParams(e.requestURI, "ports");
       const container = queryParams(e.requestURI, "container")[0];
@@ -122,10 +143,18 @@ export class K8sParser implements SourceParser {
   }
 }
 
-/** `<apiGroup>/<resource>/<namespace>/<name>[/<subresource>]`; core group as `core`, cluster scope and unnamed as `-`. */
+const isSession = (e: K8sEvent): boolean => e.objectRef?.resource === "pods" && SESSION_SUBRESOURCES.has(e.objectRef.subresource ?? "");
+
+/**
+ * `<apiGroup>/<resource>/<namespace>/<name>[/<subresource>]`; core group as `core`, cluster scope and unnamed as `-`.
+ * A Namespace is cluster-scoped, but the API server puts its own name in
+ * objectRef.namespace on get/update/delete (not on create): always `-`, so one
+ * object has one id.
+ */
 function objectPath(e: K8sEvent): string {
   const ref = e.objectRef ?? {};
-  const parts = [ref.apiGroup || "core", ref.resource || "-", ref.namespace || "-", ref.name || "-"];
+  const namespace = ref.resource === "namespaces" && (ref.apiGroup ?? "") === "" ? "-" : ref.namespace || "-";
+  const parts = [ref.apiGroup || "core", ref.resource || "-", namespace, ref.name || "-"];
   if (ref.subresource) parts.push(ref.subresource);
   return parts.join("/");
 }

@@ -1,7 +1,7 @@
 import type { PackageOp } from "../../../schemas";
 import { boundCommand, redact } from "../../redact";
 import { localDateTimeToMs } from "../auth/time";
-import { ParserStats } from "../types";
+import { ParserStats, stripCr } from "../types";
 
 /**
  * /var/log/apt/history.log stanzas, separated by blank lines:
@@ -43,8 +43,9 @@ export class AptHistoryParser {
 
   constructor(private readonly timeZone: string | undefined = undefined) {}
 
-  push(line: string): AptTransaction[] {
+  push(input: string): AptTransaction[] {
     this.stats.lines += 1;
+    const line = stripCr(input);
     if (line.trim() === "") return [];
     const m = KEY.exec(line);
     if (!m) {

@@ -1,6 +1,6 @@
 import { deriveEventId, type AuditEvent, type PackageOp } from "../../../schemas";
 import { toIso, localDateTimeToMs } from "../auth/time";
-import { buildEvent, ParserStats, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { buildEvent, ParserStats, stripCr, type SourceContext, type SourceParser, type SourcePosition } from "../types";
 import { compareDebianVersions } from "./version";
 
 /**
@@ -12,25 +12,46 @@ import { compareDebianVersions } from "./version";
  * the same change's steps: ignored. dpkg.log names no user: the events carry
  * actor unknown / attribution none until the apt history join (join.ts)
  * attributes them.
+ *
+ * One event per package action. `dpkg --purge` (apt-get purge) starts its run
+ * with `startup packages purge` and logs `remove P` then, only for packages
+ * with conffiles, `purge P`: the remove is the purge's first half (op purge),
+ * and the purge line that follows it adds nothing. A reinstall is logged as
+ * `upgrade P X X`: op install with label action=reinstall (the v1 schema has
+ * no reinstall op; adding one is a schemas/ change).
  */
 const ACTION = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (install|upgrade|remove|purge) (\S{1,256}) (\S{1,64}) (\S{1,64})\s*$/;
-const NOISE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (?:status|configure|trigproc|startup|conffile) /;
+const STARTUP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} startup (?:packages|archives) (\S{1,32})\s*$/;
+const NOISE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (?:status|configure|trigproc|conffile) /;
+/** A purge run of more packages than this is rare (autoremove --purge of old kernels: tens). */
+const MAX_RUN_PACKAGES = 4096;
 
 export class DpkgParser implements SourceParser {
   readonly source = "packages";
   readonly stats = new ParserStats();
 
+  /** The current dpkg run's action (`startup packages purge` → purge), and the packages it removed so far. */
+  private run: { mode: string; removed: Set<string> } = { mode: "", removed: new Set() };
+
   constructor(private readonly ctx: SourceContext) {}
 
-  push(line: string, position: SourcePosition): AuditEvent[] {
+  push(input: string, position: SourcePosition): AuditEvent[] {
     this.stats.lines += 1;
+    const line = stripCr(input);
     const m = ACTION.exec(line);
     if (!m) {
-      if (NOISE.test(line)) this.stats.ignored += 1;
+      const startup = STARTUP.exec(line);
+      if (startup) this.run = { mode: startup[1] ?? "", removed: new Set() };
+      if (startup || NOISE.test(line)) this.stats.ignored += 1;
       else this.stats.unparsedLine(line, "not a dpkg.log action line");
       return [];
     }
     const [, stamp, action, nameArch, before, after] = m;
+    if (action === "purge" && this.run.removed.delete(nameArch ?? "")) {
+      this.stats.ignored += 1; // the second half of a purge already reported at its remove
+      return [];
+    }
+    if (action === "remove" && this.run.mode === "purge" && this.run.removed.size < MAX_RUN_PACKAGES) this.run.removed.add(nameArch ?? "");
     const timeMs = localDateTimeToMs(stamp ?? "", this.ctx.timeZone);
     if (timeMs === undefined) {
       this.stats.unparsedLine(line, "impossible date");
@@ -40,7 +61,10 @@ export class DpkgParser implements SourceParser {
     const pkg = colon > 0 ? (nameArch ?? "").slice(0, colon) : (nameArch ?? "");
     const arch = colon > 0 ? (nameArch ?? "").slice(colon + 1) : undefined;
     const versionBefore = before === "<none>" ? undefined : before;
-    const versionAfter = after === "<none>" ? undefined : after;
+    // Older dpkg writes `remove P 1.0 1.0`: nothing is installed after a removal.
+    const versionAfter = after === "<none>" || action === "remove" || action === "purge" ? undefined : after;
+    const op = action === "remove" && this.run.mode === "purge" ? "purge" : packageOp(action ?? "", versionBefore, versionAfter);
+    const reinstall = action === "upgrade" && versionBefore !== undefined && versionBefore === versionAfter;
     const event = buildEvent(
       this.ctx,
       this.stats,
@@ -55,11 +79,11 @@ export class DpkgParser implements SourceParser {
         channel: "unknown",
         outcome: "success",
         package: pkg,
-        op: packageOp(action ?? "", versionBefore, versionAfter),
+        op: reinstall ? "install" : op,
         version_before: versionBefore,
         version_after: versionAfter,
         resource: nameArch,
-        labels: { source: "dpkg", ...(arch ? { arch } : {}) },
+        labels: { source: "dpkg", ...(arch ? { arch } : {}), ...(reinstall ? { action: "reinstall" } : {}) },
       },
       line,
     );

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import type { AuditEvent } from "../../../schemas";
 import type { SourceContext, SourceParser } from "../types";
 
@@ -48,4 +49,13 @@ export function runFixture(parser: SourceParser, name: string): AuditEvent[] {
 export function testContext(overrides: Partial<SourceContext> = {}): SourceContext {
   const now = new Date("2026-11-22T12:00:00.000Z");
   return { collectorId: "col-test", host: "web-01", env: "prod", now: () => now, timeZone: "UTC", ...overrides };
+}
+
+/** For tests that set process.env.TZ (the host zone default): put the original back after each test. */
+export function restoreTzAfterEach(): void {
+  const saved = process.env.TZ;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  });
 }

@@ -2,9 +2,10 @@ import { isIP } from "node:net";
 import { deriveEventId, LIMITS, type AuditEvent } from "../../../schemas";
 import { rfc3339ToMs, toIso } from "../auth/time";
 import { BoundedMap } from "../auth/sessions";
-import { buildEvent, ParserStats, type SourceContext, type SourceParser, type SourcePosition } from "../types";
+import { buildEvent, ParserStats, stripCr, type SourceContext, type SourceParser, type SourcePosition } from "../types";
 import { vaultEntrySchema, type VaultEntry } from "./entry";
 import { globMatcher } from "../../../lib/glob";
+import { vaultActorKind, vaultRole } from "./identity";
 
 export interface VaultParserOptions {
   /** Globs of break-glass secret paths, e.g. `secret/data/breakglass/*`, `database/creds/prod-admin`. */
@@ -20,10 +21,6 @@ export interface VaultParserOptions {
 
 /** Requests waiting for their response; Vault writes both within one request's lifetime, so 4096 in flight is ample. */
 const MAX_PENDING = 4096;
-/** Auth mounts whose identities are people; approle, kubernetes, aws, cert… are workloads. */
-const HUMAN_AUTH = /^(?:oidc|ldap|userpass|github|okta|radius|saml|jwt)-/;
-/** The root token and bare `token`-auth tokens say nothing about who holds them. */
-const UNKNOWN_KIND = new Set(["root", "token"]);
 
 /**
  * Vault audit-device JSON → access.grant. A request and its response share
@@ -46,8 +43,9 @@ export class VaultParser implements SourceParser {
     this.breakGlassOps = new Set(options.breakGlassOperations ?? ["read"]);
   }
 
-  push(line: string, _position: SourcePosition): AuditEvent[] {
+  push(input: string, _position: SourcePosition): AuditEvent[] {
     this.stats.lines += 1;
+    const line = stripCr(input);
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -95,6 +93,7 @@ export class VaultParser implements SourceParser {
     const auth = e.auth ?? request.auth;
     const display = auth?.display_name ?? "";
     const entity = auth?.entity_id ?? "";
+    const role = vaultRole(auth?.metadata);
     const actorId = display !== "" ? display : entity !== "" ? `entity:${entity}` : "unknown";
     const lease = e.response?.secret?.lease_id ?? "";
     const duration = e.response?.secret?.lease_duration ?? e.response?.auth?.lease_duration;
@@ -108,7 +107,7 @@ export class VaultParser implements SourceParser {
         event_id: deriveEventId(this.ctx.collectorId, "vault", e.request.id),
         occurred_at: toIso(timeMs),
         actor_id: actorId,
-        actor_kind: actorId === "unknown" ? "unknown" : HUMAN_AUTH.test(display) ? "human" : UNKNOWN_KIND.has(display) ? "unknown" : "service",
+        actor_kind: actorId === "unknown" ? "unknown" : vaultActorKind(display),
         attribution_method: actorId === "unknown" ? "none" : "vault-entity",
         // An entity id is Vault's own identity; a display name alone can be chosen by whoever created the token.
         attribution_confidence: actorId === "unknown" ? 0 : entity !== "" ? 1 : 0.9,
@@ -125,6 +124,7 @@ export class VaultParser implements SourceParser {
           operation: e.request.operation ?? "",
           ...(entity ? { entity_id: entity } : {}),
           ...(auth?.policies ? { policies: auth.policies.join(",") } : {}),
+          ...(role ? { auth_role: role } : {}),
           ...(lease.length > LIMITS.id ? { lease_id: lease } : {}),
         },
       },
