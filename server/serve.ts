@@ -23,6 +23,7 @@ import { prodtrailVersion } from "./version";
 import { startDriftJob } from "../drift/start";
 import { createRegisterHandler, REGISTER_PATH } from "../ingest/gateway/register";
 import { startIntegrityJob } from "../ingest/integrity";
+import { startDetections } from "../detections/start";
 import { createRefusalRecorder } from "../ingest/auth/refusals";
 
 export interface ServeOptions {
@@ -160,6 +161,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   // The drift job (drift/): classifies direct edits every drift.interval_seconds.
   const drift = startDriftJob({ store, config, log: log.child({ component: "drift" }) });
   const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
+  // Detection rules (detections/) every detections.interval_seconds; a rule set that fails to load is logged, never fatal.
+  const detections = await startDetections({ store, config, log: log.child({ component: "detections" }) });
 
   let closing: Promise<boolean> | undefined;
   const close = () => {
@@ -174,6 +177,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           ...(dashboard ? [{ name: "close the dashboard (Next)", run: () => dashboard.close() }] : []),
           { name: "stop the drift job", run: () => drift.stop() },
           { name: "stop the integrity job", run: () => integrity.stop() },
+          { name: "stop the detections scheduler", run: () => detections.stop() },
           {
             name: "close the store",
             run: async () => {

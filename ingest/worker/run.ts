@@ -8,6 +8,7 @@ import { startIngestWorker } from "./worker";
 import { kafkaConnection } from "../kafka/from-config";
 import { startIntegrityJob } from "../integrity";
 import { startDriftJob } from "../../drift/start";
+import { startDetections } from "../../detections/start";
 
 /**
  * `prodtrail ingest` as a process: open and migrate the store, consume until
@@ -46,6 +47,8 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
   // deterministic and versioned, so several workers evaluating at once agree.
   const drift = startDriftJob({ store, config, log: log.child({ component: "drift" }) });
   const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
+  // Detections run in every worker too, but each round on one only: the holder of the coordination partition (detections/coordination.ts).
+  const detections = await startDetections({ store, config, log: log.child({ component: "detections" }) });
 
   const signal = await new Promise<NodeJS.Signals | "crash">((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
@@ -60,6 +63,7 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
   });
   log.info({ signal }, "stopping ingest");
   await worker.stop();
+  await detections.stop();
   await integrity.stop();
   await drift.stop();
   await server?.close();

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   "profiles:read": ["analyst", "admin"],
   "drift:read": ["analyst", "admin"],
   "drift:accept": ["admin"],
+  "findings:read": ["analyst", "admin"],
+  "findings:triage": ["analyst", "admin"],
   "admin:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
