@@ -101,7 +101,6 @@ describe("HttpSink", () => {
     [429, true],
     [401, false],
     [404, false],
-    [413, false],
   ])("treats status %i as retriable=%s", async (status, retriable) => {
     const gw = await gateway((_req, res) => {
       res.writeHead(status, status === 503 ? { "retry-after": "2" } : {});
@@ -113,6 +112,20 @@ describe("HttpSink", () => {
     expect(err).toMatchObject({ status, retriable });
     if (status === 503) expect(err).toMatchObject({ retryAfterMs: 2000 });
     if (status === 401) expect((err as Error).message).toContain("API key");
+  });
+
+  it.each([409, 413, 422])("turns a %i into a final refusal, naming the events the gateway names at the caller's indexes", async (status) => {
+    const gw = await gateway((_req, res) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      const named = status === 409 ? { conflicts: [{ index: 1, event_id: "x", issues: [{ field: "events[1]", message: "stored with different content" }] }] } : {};
+      res.end(JSON.stringify({ error: `refused ${status}`, ...named }));
+    });
+    const err = await new HttpSink({ url: gw.url }).publish(makeEvents(3)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpSinkRejectedError);
+    expect(err).toMatchObject({ status, retriable: false });
+    const rejection = err instanceof HttpSinkRejectedError ? err : undefined;
+    if (status === 409) expect(rejection?.rejected.map((r) => r.index)).toEqual([1]);
+    else expect(rejection).toMatchObject({ rejected: [], issues: [{ field: "(request)", message: `refused ${status}` }] });
   });
 
   it("treats a refused connection and a timeout as retriable, with no status", async () => {

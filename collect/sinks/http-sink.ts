@@ -29,7 +29,16 @@ export class HttpSinkError extends Error {
   }
 }
 
-/** 400: the gateway refused the batch (all or nothing) and said which events are wrong and why. */
+/**
+ * A final refusal: resending the same request can never succeed. The
+ * gateway stored nothing of it (all or nothing) and, when it can, names the
+ * refused events and why; the rest may be resent without them.
+ *  - 400: invalid events (schema), each named;
+ *  - 409: events whose ids are stored with other content (conflict), each named;
+ *  - 413: the request is over the gateway's body limit (none named: split it;
+ *    a single event that is still too large is refused for good);
+ *  - 422: the store refused the rows for good (none named: split it).
+ */
 export class HttpSinkRejectedError extends HttpSinkError {
   override readonly name = "HttpSinkRejectedError";
   constructor(
@@ -39,27 +48,34 @@ export class HttpSinkRejectedError extends HttpSinkError {
     readonly rejected: RejectedEvent[],
     /** Problems with the request as a whole (e.g. not an object). */
     readonly issues: FieldIssue[],
+    status: 400 | 409 | 413 | 422 = 400,
   ) {
     const first = rejected[0]?.issues[0] ?? issues[0];
+    const what = status === 409 ? "conflicting event(s)" : status === 400 ? "invalid event(s)" : "named event(s)";
     super(
-      `gateway ${url} rejected the batch: ${rejected.length} invalid event(s)` +
+      `gateway ${url} refused the batch (${status}): ${rejected.length} ${what}` +
         (first ? `, first: ${first.field}: ${first.message}` : "") +
         " (resending cannot help: fix the collector or its source)",
       url,
       events,
       false,
-      400,
+      status,
     );
   }
 }
 
+const FINAL_STATUSES = new Set([400, 409, 413, 422] as const);
+type FinalStatus = 400 | 409 | 413 | 422;
+const isFinal = (status: number): status is FinalStatus => (FINAL_STATUSES as ReadonlySet<number>).has(status);
+
 const issueSchema = z.object({ field: z.string(), message: z.string() });
-/** The gateway's 400 body (schemas/batch.ts BatchParseResult when not ok); unknown extra keys ignored. */
+const namedEventSchema = z.object({ index: z.number().int().min(0), event_id: z.string().optional(), issues: z.array(issueSchema) });
+/** The gateway's 400 body (schemas/batch.ts BatchParseResult when not ok) or 409 body (`conflicts`); unknown extra keys ignored. */
 const rejectionBodySchema = z.object({
-  rejected: z
-    .array(z.object({ index: z.number().int().min(0), event_id: z.string().optional(), issues: z.array(issueSchema) }))
-    .default([]),
+  rejected: z.array(namedEventSchema).default([]),
+  conflicts: z.array(namedEventSchema).default([]),
   issues: z.array(issueSchema).default([]),
+  error: z.string().optional(),
 });
 
 /**
@@ -105,11 +121,13 @@ export class HttpSink implements Sink {
     }
     const text = await res.text().catch(() => "");
     if (res.ok) return;
-    if (res.status === 400) {
+    if (isFinal(res.status)) {
       const parsed = rejectionBodySchema.safeParse(safeJson(text));
-      const rejected = parsed.success ? parsed.data.rejected.map((r) => ({ ...r, index: r.index + start })) : [];
-      const issues = parsed.success ? parsed.data.issues : [{ field: "(response)", message: text.slice(0, 500) }];
-      throw new HttpSinkRejectedError(this.endpoint, count, rejected, issues);
+      const named = parsed.success ? [...parsed.data.rejected, ...parsed.data.conflicts] : [];
+      const rejected = named.map((r) => ({ ...r, index: r.index + start }));
+      const whole = parsed.success && parsed.data.error !== undefined ? [{ field: "(request)", message: parsed.data.error.slice(0, 500) }] : [];
+      const issues = parsed.success ? [...parsed.data.issues, ...(rejected.length === 0 ? whole : [])] : [{ field: "(response)", message: text.slice(0, 500) }];
+      throw new HttpSinkRejectedError(this.endpoint, count, rejected, issues, res.status);
     }
     // 408/429 and 5xx are the gateway's or its store's trouble: try again later.
     const retriable = res.status >= 500 || res.status === 408 || res.status === 429;
