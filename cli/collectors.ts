@@ -1,10 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { loadConfig } from "../config/load";
 import { canonicalPublicKey, listCollectorKeys, registerCollectorKey, revokeCollectorKeys } from "../store/collector-keys";
-import { migrate } from "../store/migrate";
 import { createEnrolment } from "../ingest/auth/enrolment";
-import { openStore, type Store } from "../store/open";
+import type { Store } from "../store/open";
+import { openConfiguredStore } from "./open-store";
 import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
 
 const USAGE = `usage: prodtrail collectors list [--json]
@@ -43,7 +42,7 @@ export async function runCollectorsCommand(argv: string[], deps: { store?: Store
   }
   const ttl = action === "enroll" ? parseTtl(values.ttl ?? "24h") : undefined;
   if (action === "enroll" && !COLLECTOR_ID.test(collectorId ?? "")) throw new UsageError("COLLECTOR_ID: letters, digits, '.', '_', '-' (max 128), starting with a letter or digit", USAGE);
-  const store = deps.store ?? (await openConfigured(values.config));
+  const store = deps.store ?? (await openConfiguredStore(values.config));
   const actor = `cli:${userInfo().username}`;
   try {
     if (action === "list") {
@@ -98,16 +97,4 @@ function parseTtl(text: string): number {
   const ms = match?.[1] === undefined || unit === undefined ? Number.NaN : Number(match[1]) * unit;
   if (!Number.isSafeInteger(ms) || ms <= 0 || ms > 30 * 86_400_000) throw new UsageError(`--ttl must be a duration such as 24h, 30m or 7d (at most 30d), got '${text}'`, USAGE);
   return ms;
-}
-
-async function openConfigured(path: string | undefined): Promise<Store> {
-  const config = loadConfig({ path });
-  const store = await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir });
-  try {
-    await migrate(store);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
 }
