@@ -54,6 +54,8 @@ export const detectionsConfigSchema = z.strictObject({
     })
     .optional(),
   webhooks: z.array(webhookSchema).max(50).default([]),
+  /** How people reach the dashboard: links in notifications point here. */
+  dashboard_url: z.url({ message: "must be a URL such as https://prodtrail.example.com" }).default("http://127.0.0.1:3000"),
   /** Findings waiting for delivery beyond this are dead-lettered at once (memory bound). */
   notify_queue_limit: z.number().int().min(1).max(100_000).default(1_000),
 });

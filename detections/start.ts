@@ -5,6 +5,7 @@ import type { Logger } from "../lib/log";
 import type { Store } from "../store/open";
 import { startKafkaCoordinator } from "./coordination";
 import { ensureDetectionTables } from "./pending-migration/apply";
+import { Notifier } from "./notify/notifier";
 import type { StoredFinding } from "./finding-rows";
 import { loadCheckedRules } from "./rule-set";
 import { alwaysLeader, startScheduler, type Coordinator, type RoundResult } from "./scheduler";
@@ -39,23 +40,25 @@ export async function startDetections(input: {
   const d = config.detections;
   if (d.interval_seconds === 0) return idle("detections.interval_seconds is 0");
   let coordinator: Coordinator = alwaysLeader;
+  let notifier: Notifier | undefined;
   try {
     await ensureDetectionTables(store);
     const rules = await loadCheckedRules(store, d);
     if (config.kafka.brokers.length > 0) coordinator = await startKafkaCoordinator({ connection: kafkaConnection(config.kafka, "detections", log), log });
+    if (d.webhooks.length > 0) notifier = new Notifier({ store, webhooks: d.webhooks, queueLimit: d.notify_queue_limit, log, dashboardUrl: d.dashboard_url });
+    const onFindings = (findings: readonly StoredFinding[]) => {
+      notifier?.enqueue(findings);
+      input.onFindings?.(findings);
+    };
     log.info({ rules: rules.length, interval_s: d.interval_seconds, coordinated: config.kafka.brokers.length > 0 }, "detections: scheduler started");
+    const scheduler = startScheduler({ store, rules, config: d, worker: `${hostname()}:${process.pid}`, log, coordinator, intervalMs: d.interval_seconds * 1000, onFindings });
     return {
       disabledReason: "",
-      ...startScheduler({
-        store,
-        rules,
-        config: d,
-        worker: `${hostname()}:${process.pid}`,
-        log,
-        coordinator,
-        intervalMs: d.interval_seconds * 1000,
-        ...(input.onFindings ? { onFindings: input.onFindings } : {}),
-      }),
+      runOnce: scheduler.runOnce,
+      async stop() {
+        await scheduler.stop();
+        await notifier?.stop();
+      },
     };
   } catch (error) {
     await coordinator.stop().catch(() => undefined);
