@@ -46,7 +46,7 @@ describe("prodtrail drift", () => {
     const badState = await cli("--state", "fine");
     expect(badState.code).toBe(2);
     expect(badState.stderr).toMatch(/unknown state 'fine' \(known: sanctioned/);
-    const missing = await cli("accept", "nope", "--ticket", "OPS-2", "--note", "whatever");
+    const missing = await cli("accept", "nope", "--ticket", "OPS-2", "--note", "whatever", "--by", "ops@example.com");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no direct edit with change event id nope/);
     const noTicket = await cli("accept", "cli-edit-1", "--note", "x");

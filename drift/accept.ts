@@ -3,6 +3,7 @@ import { deriveEventId, LIMITS, parseEventOrThrow, type AuditEvent } from "../sc
 import { defineQuery } from "../store/query";
 import type { Store } from "../store/open";
 import { ACCEPT_RESOURCE_PREFIX } from "./facts";
+import { ACCEPTABLE_STATES, isDriftState } from "./states";
 
 /**
  * Accepting a direct edit ("we keep it, ticket OPS-12 says why") is itself
@@ -71,4 +72,21 @@ export async function locateEdit(store: Store, changeEventId: string): Promise<{
   const [row] = await editWhere(store, { id: changeEventId });
   if (row === undefined) throw new DriftEditNotFoundError(changeEventId);
   return row;
+}
+
+export class DriftNotAcceptableError extends Error {
+  constructor(readonly changeEventId: string, readonly state: string) {
+    super(
+      `edit ${changeEventId} is ${state.replace("_", " ")}: there is nothing to accept. ` +
+        `Only edits that need attention (${[...ACCEPTABLE_STATES].join(", ")}) can be accepted; see 'prodtrail drift show ${changeEventId}'.`,
+    );
+    this.name = "DriftNotAcceptableError";
+  }
+}
+
+/** Where an edit an acceptance may close is; DriftEditNotFoundError or DriftNotAcceptableError otherwise. */
+export async function locateAcceptableEdit(store: Store, changeEventId: string): Promise<{ host: string; env: string; state: string }> {
+  const where = await locateEdit(store, changeEventId);
+  if (!isDriftState(where.state) || !ACCEPTABLE_STATES.has(where.state)) throw new DriftNotAcceptableError(changeEventId, where.state);
+  return where;
 }

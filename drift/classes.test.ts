@@ -102,4 +102,61 @@ describe("issue #12 classes through prodtrail drift", () => {
     expect(edit.state_reason).toMatch(/3 s later/);
     expect(edit.state_reason).toMatch(/confirmed it/);
   });
+
+  describe("9. honest answers", () => {
+    it("refuses to accept an edit that needs no attention (matches codebase), exit 1, state unchanged", async () => {
+      const deleted = idOf(3, "deleted");
+      const r = await cli("accept", deleted, "--ticket", "OPS-9", "--note", "looks fine to me", "--by", "ops@example.com");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/is matches codebase: there is nothing to accept/);
+      expect(r.stdout).toBe("");
+      const after = await cli("show", deleted, "--json");
+      expect(JSON.parse(after.stdout)).toMatchObject({ edit: { state: "matches_codebase", accepted_by: "" } });
+    });
+
+    it("accept records who: --by is required; with it the edit is accepted and out of --flagged", async () => {
+      const edit = idOf(6, "edit");
+      const anonymous = await cli("accept", edit, "--ticket", "OPS-10", "--note", "kept until the vendor fix");
+      expect(anonymous.code).toBe(2);
+      expect(anonymous.stderr).toMatch(/--by is required/);
+      const done = await cli("accept", edit, "--ticket", "OPS-10", "--note", "kept until the vendor fix", "--by", "ops@example.com");
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toMatch(/accepted .* \(was pending\) by ops@example.com/);
+      const flagged = z.array(row).parse(JSON.parse((await cli("--flagged", "--json", "--limit", "10000")).stdout));
+      expect(flagged.map((r) => r.change_event_id)).not.toContain(edit);
+    });
+
+    it("--flagged means exactly the needs-attention states, and --help says so", async () => {
+      const flagged = z.array(row).parse(JSON.parse((await cli("--flagged", "--json", "--limit", "10000")).stdout));
+      expect(flagged.map((r) => r.change_event_id)).toContain(idOf(1, "hotfix"));
+      for (const r of flagged) expect(r.state === "pending" || r.state === "unreconciled" || (r.state === "lost_hotfix" && r.flagged), `${r.change_event_id} ${r.state}`).toBe(true);
+      const ids = flagged.map((r) => r.change_event_id);
+      expect(ids).not.toContain(idOf(3, "created")); // reverted
+      expect(ids).not.toContain(idOf(2, "first")); // superseded
+      const help = await cli("--help");
+      expect(help.stdout).toMatch(/--flagged +only edits that need attention: pending, unreconciled, and lost\s+hotfixes no commit holds/);
+    });
+
+    it("lists unmanaged changes apart, grouped by path, never among the edits", async () => {
+      const listed = z.array(row).parse(JSON.parse((await cli("--json", "--limit", "10000")).stdout));
+      expect(listed.filter((r) => r.state === "unmanaged")).toEqual([]);
+      const text = await cli("--host", "c1-web-1");
+      expect(text.stdout).not.toMatch(/^unmanaged/m);
+      expect(text.stdout).toMatch(/1 unmanaged paths .* listed apart: prodtrail drift --unmanaged/);
+      const grouped = await cli("--unmanaged", "--json", "--host", "c1-web-1");
+      expect(JSON.parse(grouped.stdout)).toMatchObject({ totalPaths: 1, groups: [{ path: expect.stringMatching(/c1-web-1\/etc\/motd$/), hosts: 1, changes: 1, sample_hosts: ["c1-web-1"] }] });
+    });
+
+    it("mapping labels match the labels the project's own files collector stamps (collect.labels is accepted)", async () => {
+      expect(one(idOf(9, "web")).state).toBe("pending");
+      expect(rowsOf(idOf(9, "db"))).toEqual([]);
+      const db = await cli("--state", "unmanaged", "--json", "--host", "c9-db-1");
+      expect(JSON.parse(db.stdout)).toEqual([expect.objectContaining({ change_event_id: idOf(9, "db"), state: "unmanaged" })]);
+    });
+
+    it("a 3 s backport lag reads '3 s later', not '1 min later'", async () => {
+      const shown = await cli("show", idOf(8, "edit"));
+      expect(shown.stdout).toMatch(/3 s later/);
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { eventsByIdQuery } from "../store/events";
 import type { Store } from "../store/open";
 import { defineQuery } from "../store/query";
 import { ACCEPT_RESOURCE_PREFIX } from "./facts";
-import { DRIFT_STATES } from "./states";
+import { DRIFT_STATES, NEEDS_ATTENTION_STATES } from "./states";
 
 /**
  * The drift query API for the dashboard and the CLI: the list with filters,
@@ -71,6 +71,10 @@ export const driftFiltersSchema = z.object({
   /** Only edits at most this old (seconds); 0 = no limit. */
   max_age_s: z.number().int().min(0).default(0),
   flagged_only: z.boolean().default(false),
+  /** Only what needs attention (states.ts NEEDS_ATTENTION_STATES): pending, unreconciled, lost hotfixes no commit holds. */
+  needs_attention: z.boolean().default(false),
+  /** Leave out unmanaged changes (listed apart, grouped by path: unmanaged.ts). */
+  managed_only: z.boolean().default(false),
   limit: z.number().int().min(1).max(10_000).default(500),
 });
 export type DriftFilters = z.input<typeof driftFiltersSchema>;
@@ -89,6 +93,8 @@ const listQuery = defineQuery({
       AND dateDiff('second', occurred_at, now64(3)) >= {min_age_s:UInt32}
       AND ({max_age_s:UInt32} = 0 OR dateDiff('second', occurred_at, now64(3)) <= {max_age_s:UInt32})
       AND (NOT {flagged_only:Bool} OR flagged)
+      AND (NOT {needs_attention:Bool} OR state IN ('pending', 'unreconciled') OR (state = 'lost_hotfix' AND flagged))
+      AND (NOT {managed_only:Bool} OR state != 'unmanaged')
     ORDER BY occurred_at DESC, change_event_id
     LIMIT {limit:UInt32}`,
 });
@@ -155,10 +161,10 @@ const summaryQuery = defineQuery({
     GROUP BY state ORDER BY state`,
 });
 
-/** Counts per state, and the overview tile's "open direct edits": flagged pending, unreconciled and lost hotfixes. */
+/** Counts per state, and the overview tile's "open direct edits": the needs-attention states (states.ts), flagged. */
 export async function driftSummary(store: Store, env = ""): Promise<{ byState: Array<{ state: string; edits: number; flagged_edits: number; oldest: string | null }>; open: number; unmanaged: number }> {
   const rows = await summaryQuery(store, { env });
-  const open = rows.filter((r) => ["pending", "unreconciled", "lost_hotfix"].includes(r.state)).reduce((n, r) => n + r.flagged_edits, 0);
+  const open = rows.filter((r) => NEEDS_ATTENTION_STATES.has(r.state)).reduce((n, r) => n + r.flagged_edits, 0);
   return { byState: rows, open, unmanaged: rows.find((r) => r.state === "unmanaged")?.edits ?? 0 };
 }
 

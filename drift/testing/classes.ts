@@ -161,10 +161,25 @@ async function backportedThenDeployed(s: Scenario): Promise<Ids> {
   return { edit: id(edit, "the hand edit"), commit: k };
 }
 
-export const CLASSES = { 1: twoReleases, 2: superseded, 3: strayDeleted, 4: sudoVi, 5: auditdAndFiles, 6: renameThenEdit, 7: graphOrder, 8: backportedThenDeployed } as const;
+/** 9. Mapping labels select hosts by the labels their own files collector stamps (collect.labels). */
+async function labels(s: Scenario): Promise<Ids> {
+  const c1 = s.commit({ "nginx/nginx.conf": conf(2) }, s.t0 - DAY);
+  await s.index();
+  const [web] = await s.edit("c9-web-1", { [EDIT]: conf(90) });
+  const [db] = await s.edit("c9-db-1", { [EDIT]: conf(91) });
+  return { web: id(web, "the web host's edit"), db: id(db, "the db host's edit"), commit: c1 };
+}
+
+export const CLASSES = { 1: twoReleases, 2: superseded, 3: strayDeleted, 4: sudoVi, 5: auditdAndFiles, 6: renameThenEdit, 7: graphOrder, 8: backportedThenDeployed, 9: labels } as const;
+
+async function labelled(store: Store, parentDir: string): Promise<Scenario> {
+  return Scenario.create(store, (root) => ["c9-web-1", "c9-db-1"].map((h) => ({ hosts: ["c9-*"], labels: { role: "web" }, host_path: `${root(h)}/${NGINX}`, repo: "c9", repo_path: "nginx/" })), {
+    repoName: "c9", parentDir, keep: true, hostLabels: { "c9-web-1": { role: "web" }, "c9-db-1": { role: "db" } },
+  });
+}
 
 export async function buildClass(store: Store, n: keyof typeof CLASSES, parentDir: string): Promise<Built> {
-  const s = await scenario(store, n, parentDir, n === 7 ? ["main", "release/1"] : ["main"]);
+  const s = n === 9 ? await labelled(store, parentDir) : await scenario(store, n, parentDir, n === 7 ? ["main", "release/1"] : ["main"]);
   const ids = await CLASSES[n](s);
   return { scenario: s, ids };
 }

@@ -30,6 +30,8 @@ export interface ScenarioOptions {
   parentDir?: string;
   /** Keep the directory on close (a CLI test reads the repository afterwards). */
   keep?: boolean;
+  /** Labels a host's files collector stamps (collect.labels). */
+  hostLabels?: Record<string, Record<string, string>>;
 }
 export const DAY = 24 * HOUR;
 
@@ -57,7 +59,7 @@ export class Scenario {
     await mkdir(repo, { recursive: true });
     execFileSync("git", ["init", "-q", "-b", "main", repo]);
     const parsed = driftConfigSchema.parse({ mappings: mappings((h) => join(dir, "hosts", h)) }).mappings;
-    return new Scenario(store, dir, parsed, { repoName: options.repoName ?? "infra", branches: options.branches ?? ["main"], parentDir: options.parentDir ?? tmpdir(), keep: options.keep ?? false });
+    return new Scenario(store, dir, parsed, { repoName: options.repoName ?? "infra", branches: options.branches ?? ["main"], parentDir: options.parentDir ?? tmpdir(), keep: options.keep ?? false, hostLabels: options.hostLabels ?? {} });
   }
 
   get repoName(): string {
@@ -113,7 +115,7 @@ export class Scenario {
     let s = this.sources.get(host);
     if (s === undefined) {
       await mkdir(join(this.dir, "hosts", host), { recursive: true });
-      s = await FilesSource.open({ roots: [join(this.dir, "hosts", host)], stateDir: join(this.dir, "files-state", host), host, env: "prod", emit: (e) => this.insert(e), watch: live, debounceMs: 50, reportInitial: true, log: quiet });
+      s = await FilesSource.open({ roots: [join(this.dir, "hosts", host)], stateDir: join(this.dir, "files-state", host), host, env: "prod", labels: this.options.hostLabels[host] ?? {}, emit: (e) => this.insert(e), watch: live, debounceMs: 50, reportInitial: true, log: quiet });
       this.sources.set(host, s);
     }
     return s;

@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { DriftEditNotFoundError } from "../../../drift/accept";
+import { DriftEditNotFoundError, DriftNotAcceptableError } from "../../../drift/accept";
 import { CsrfError, verifyCsrf } from "../../lib/auth/csrf";
 import { ForbiddenError } from "../../lib/auth/permissions";
 import { requireViewer } from "../../lib/auth/session";
@@ -31,7 +31,7 @@ export async function acceptEditAction(_prev: AcceptState, data: FormData): Prom
     return { message: `Accepted (was ${result.was}); recorded as event ${result.eventId}. The drift job applies it on its next run.` };
   } catch (error) {
     if (error instanceof z.ZodError) return { error: error.issues.map((i) => i.message).join("; ") };
-    if (error instanceof CsrfError || error instanceof ForbiddenError || error instanceof DriftEditNotFoundError) {
+    if (error instanceof CsrfError || error instanceof ForbiddenError || error instanceof DriftEditNotFoundError || error instanceof DriftNotAcceptableError) {
       log.warn({ err: error }, "drift accept refused");
       return { error: error.message };
     }

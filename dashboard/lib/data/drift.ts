@@ -1,5 +1,5 @@
 import "server-only";
-import { acceptanceEvent, locateEdit } from "../../../drift/accept";
+import { acceptanceEvent, locateAcceptableEdit } from "../../../drift/accept";
 import { backportLagSeries, driftSummary, getDriftEdit, listDrift, type DriftEvidence, type DriftFilters, type DriftRow } from "../../../drift/queries";
 import type { Store } from "../../../store/open";
 import { sharedAuthRuntime } from "../../../server/auth/runtime";
@@ -42,10 +42,10 @@ export interface AcceptRequest {
   note: string;
 }
 
-/** Needs drift:accept; resolves once the acceptance event is durable. */
+/** Needs drift:accept (checked here, on the server); only an edit that needs attention; resolves once the acceptance event is durable. */
 export async function acceptDriftEdit(viewer: Viewer, store: Store, request: AcceptRequest): Promise<{ eventId: string; was: string }> {
   assertCan(viewer, "drift:accept");
-  const where = await locateEdit(store, request.changeEventId);
+  const where = await locateAcceptableEdit(store, request.changeEventId);
   const event = acceptanceEvent({
     changeEventId: request.changeEventId,
     ticket: request.ticket,
