@@ -1,6 +1,9 @@
-import { appendFile, rm } from "node:fs/promises";
+import { appendFile, readFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { parseEventOrThrow, type AuditEvent } from "../../schemas";
+import { insertEvents } from "../../store/events";
 import { importPublicKey, verifyChain } from "../sign";
 import { HttpSink } from "../sinks/http-sink";
 import { openTestStore, type TestStore } from "../../test/store";
@@ -16,6 +19,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await store.drop();
 });
+
+/** Every event the collector filed as refused for good, in seq order. */
+async function rejectedEvents(dir: string): Promise<AuditEvent[]> {
+  const lines = (await Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), "utf8")))).flatMap((t) => t.split("\n").filter(Boolean));
+  const filed = z.array(z.object({ event: z.unknown() })).parse(lines.map((l): unknown => JSON.parse(l)));
+  return filed.map((r) => parseEventOrThrow(r.event)).sort((x, y) => (x.seq ?? 0) - (y.seq ?? 0));
+}
 
 /** The stored stream is the whole chain: seq 0..n-1 once each, every link and signature valid. */
 async function expectCompleteChain(collector: string, n: number, publicKeyPem: string): Promise<void> {
@@ -100,8 +110,16 @@ describe("collector daemon (in-process) → gateway → store", () => {
       await waitFor("re-read", () => (agent.stats().spooled_events === 5 ? true : undefined));
       await waitFor("re-shipped", () => (agent.stats().shipper.lag_records === 0 ? true : undefined));
       await agent.stop("test");
-      // The store keeps one row per event_id (ReplacingMergeTree, read FINAL): the re-signed copies replaced seqs 0..4.
-      expect((await stream(store, collector)).map((e) => e.seq)).toEqual([5, 6, 7, 8, 9]);
+      // Issue #9: the first stored version wins. The re-signed copies (same event_id, seqs 5..9) were
+      // refused (409) and filed in the rejected-events file; seqs 0..4 stay, and the chain is whole.
+      expect((await stream(store, collector)).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
+      const refiled = await rejectedEvents(join(config.collect.state_dir ?? "", "rejected"));
+      expect(refiled.map((e) => e.seq)).toEqual([5, 6, 7, 8, 9]);
+      await expectCompleteChain(collector, 5, agent.publicKeyPem);
+      // Planted straight into the table (the raw writer, bypassing the id index) under another sort key,
+      // so no merge folds it into the original (one of the same key loses to it: first received wins):
+      // the oracle catches it.
+      await insertEvents(store, refiled.map((e) => ({ ...e, occurred_at: new Date(Date.parse(e.occurred_at) + 1).toISOString() })));
       await expect(expectCompleteChain(collector, 5, agent.publicKeyPem)).rejects.toThrow();
     } finally {
       await serve.close();
