@@ -19,6 +19,10 @@ const config: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   reactStrictMode: true,
+  // forbidden() in pages, so a page a role may not open answers 403 with
+  // app/forbidden.tsx instead of 200 with a notice (issue #9). Experimental
+  // in Next 16.4, behind this flag.
+  experimental: { authInterrupts: true },
 };
 
 export default config;

@@ -32,7 +32,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {viewer ? (
             <Suspense fallback={null}>
               {/* Direct edits (the drift engine's page) is for roles that may read drift. */}
-              <Nav extra={can(viewer, "drift:read") ? [{ href: "/drift", label: "Direct edits" }] : []} />
+              <Nav
+                extra={can(viewer, "drift:read") ? [{ href: "/drift", label: "Direct edits" }] : []}
+                hide={[...(can(viewer, "events:read") ? [] : ["/events"]), ...(can(viewer, "timeline:read") ? [] : ["/timeline"])]}
+              />
             </Suspense>
           ) : (
             <span className="tagline">who touched production, when, through what</span>

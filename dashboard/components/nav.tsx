@@ -11,9 +11,11 @@ const PAGES = [
   { href: "/events", label: "Access explorer" },
   { href: "/trends", label: "Trends" },
   { href: "/timeline", label: "Timeline" },
+  { href: "/findings", label: "Anomalies" },
 ] as const;
 
-export function Nav({ extra = [] }: { extra?: ReadonlyArray<{ href: string; label: string }> }) {
+/** `hide`: pages the viewer's role may not open (they answer 403), left out of the bar. */
+export function Nav({ extra = [], hide = [] }: { extra?: ReadonlyArray<{ href: string; label: string }>; hide?: readonly string[] }) {
   const pathname = usePathname();
   const params = useSearchParams();
   const carried = new URLSearchParams();
@@ -24,7 +26,7 @@ export function Nav({ extra = [] }: { extra?: ReadonlyArray<{ href: string; labe
   const qs = carried.toString();
   return (
     <nav className="nav" aria-label="pages">
-      {[...PAGES, ...extra].map((p) => {
+      {[...PAGES, ...extra].filter((p) => !hide.includes(p.href)).map((p) => {
         const active = p.href === "/" ? pathname === "/" : pathname.startsWith(p.href);
         return (
           <Link key={p.href} href={qs ? `${p.href}?${qs}` : p.href} aria-current={active ? "page" : undefined}>

@@ -1,4 +1,5 @@
 import { Suspense, type ReactNode } from "react";
+import { publicErrorText } from "../lib/public-error";
 
 /** A titled panel whose body streams in: the page renders at once and each panel fills when its query returns. */
 export function Panel({ title, wide, children, rows = 6, testId }: { title: ReactNode; wide?: boolean; children: ReactNode; rows?: number; testId?: string }) {
@@ -20,11 +21,11 @@ export function Skeleton({ rows = 6 }: { rows?: number }) {
   );
 }
 
-/** What to say when a panel's query failed: the error, and where to look next. */
+/** What to say when a panel's query failed: which query, and where to look next (never the engine's message: it quotes the SQL). */
 export function PanelError({ error }: { error: unknown }) {
   return (
     <div className="notice error" role="alert">
-      <strong>This panel could not be loaded.</strong> {error instanceof Error ? error.message : String(error)}
+      <strong>This panel could not be loaded:</strong> {publicErrorText(error)}
       <br />
       Reload to retry; the server log has the query name. <a href="/api/health">/api/health</a> says whether the store is up.
     </div>

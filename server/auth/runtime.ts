@@ -18,6 +18,12 @@ export interface AuthRuntime {
   config: AuthConfig;
   /** HMAC key for short-lived signed cookies (OpenID state). */
   cookieKey: Buffer;
+  /**
+   * The configured public URL(s) of this server (config `server.public_urls`
+   * once serve passes it), for absolute links such as the timeline export's
+   * permalink; empty when none is configured.
+   */
+  publicUrls: readonly string[];
 }
 
 export class AuthRuntimeUnavailableError extends Error {
@@ -30,7 +36,7 @@ export class AuthRuntimeUnavailableError extends Error {
   }
 }
 
-export function publishAuthRuntime(input: { sink: Sink; config?: AuthConfig } | undefined): void {
+export function publishAuthRuntime(input: { sink: Sink; config?: AuthConfig; publicUrls?: readonly string[] } | undefined): void {
   if (input === undefined) {
     Reflect.deleteProperty(globalThis, RUNTIME_KEY);
     return;
@@ -40,6 +46,7 @@ export function publishAuthRuntime(input: { sink: Sink; config?: AuthConfig } | 
     sink: input.sink,
     config,
     cookieKey: config.cookie_secret ? Buffer.from(config.cookie_secret, "utf8") : randomBytes(32),
+    publicUrls: input.publicUrls ?? [],
   };
   Reflect.set(globalThis, RUNTIME_KEY, runtime);
 }
@@ -53,7 +60,8 @@ function isRuntime(value: unknown): value is AuthRuntime {
     sink !== null &&
     typeof Reflect.get(sink, "publish") === "function" &&
     typeof Reflect.get(value, "config") === "object" &&
-    Buffer.isBuffer(Reflect.get(value, "cookieKey"))
+    Buffer.isBuffer(Reflect.get(value, "cookieKey")) &&
+    Array.isArray(Reflect.get(value, "publicUrls"))
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import { adminListKeys, adminListUsers } from "../../lib/auth/admin";
-import { ForbiddenNotice } from "../../lib/auth/forbidden-notice";
 import { ForbiddenError } from "../../lib/auth/permissions";
 import { requireViewer } from "../../lib/auth/session";
 import { recordAudit } from "../../lib/audit";
@@ -18,8 +18,10 @@ export default async function AdminPage() {
   try {
     [users, keys] = await Promise.all([adminListUsers(viewer, getStore()), adminListKeys(viewer, getStore())]);
   } catch (error) {
-    if (error instanceof ForbiddenError) return <ForbiddenNotice error={error} />;
-    throw error;
+    if (!(error instanceof ForbiddenError)) throw error;
+    // A refused look at user and key administration is itself on the record; then 403 (app/forbidden.tsx says why).
+    await recordAudit(viewer, { action: "view", resource: "/admin", refused: error.message });
+    forbidden();
   }
   await recordAudit(viewer, { action: "view", resource: "/admin" });
   return (

@@ -7,11 +7,12 @@
  *       Pages and server actions. Not signed in → redirect("/signin?next=<this path>").
  *   requireApiViewer(): Promise<Viewer>
  *       Route handlers. Not signed in → throws UnauthorizedError (apiRoute turns it into 401 JSON).
- *   apiRoute(handler: (request: Request, viewer: Viewer, context: C) => Promise<Response>)
+ *   apiRoute(handler: (request: Request, viewer: Viewer, context: C) => Promise<Response>, audit?: AuditAction)
  *       : (request: Request, context: C) => Promise<Response>
  *       Wraps a route handler: 401 JSON when not signed in, 403 JSON on ForbiddenError
- *       (thrown by assertCan in the data layer), and verifyCsrf() for every method
- *       other than GET/HEAD/OPTIONS (403 JSON when it fails).
+ *       (thrown by assertCan in the data layer) — recorded as a refused `audit`
+ *       ("view" unless told, "export" for exports) with the path and query —
+ *       and verifyCsrf() for every method other than GET/HEAD/OPTIONS (403 JSON when it fails).
  *
  * Permission checks stay in the data layer (assertCan(viewer, …) in every
  * data function); these only establish who the viewer is.
@@ -26,6 +27,7 @@ import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { resolveSession, hashToken, SESSION_COOKIE } from "../../../server/auth/sessions";
+import { recordAudit, type AuditAction } from "../audit";
 import { getStore } from "../store";
 import { log } from "../log";
 import { ForbiddenError, type Viewer } from "./permissions";
@@ -105,17 +107,29 @@ function json(status: number, error: string): Response {
 
 export function apiRoute<C>(
   handler: (request: Request, viewer: Viewer, context: C) => Promise<Response>,
+  audit: AuditAction = "view",
 ): (request: Request, context: C) => Promise<Response> {
   return async (request, context) => {
+    let viewer: Viewer | undefined;
     try {
       if (!SAFE_METHODS.has(request.method)) verifyCsrf(request);
-      const viewer = await requireApiViewer();
+      viewer = await requireApiViewer();
       return await handler(request, viewer, context);
     } catch (error) {
       if (error instanceof UnauthorizedError) return json(401, error.message);
-      if (error instanceof ForbiddenError) return json(403, error.message);
+      if (error instanceof ForbiddenError && viewer) {
+        await recordRefusal(viewer, request, audit, error.message);
+        return json(403, error.message);
+      }
       if (error instanceof CsrfError) return json(403, error.message);
       throw error;
     }
   };
+}
+
+/** A refused request of a signed-in person, on the record with what it asked for (issue #9: 403 exports left no trace). */
+async function recordRefusal(viewer: Viewer, request: Request, action: AuditAction, reason: string): Promise<void> {
+  const url = new URL(request.url);
+  const params = Object.fromEntries([...url.searchParams].slice(0, 30).map(([k, v]) => [k.slice(0, 64), v.slice(0, 200)]));
+  await recordAudit(viewer, { action, resource: url.pathname, params, refused: reason });
 }

@@ -4,6 +4,7 @@ import { buildTimeline } from "../../../lib/data/timeline";
 import { timelineCsv, timelineJson, timelineMarkdown } from "../../../lib/data/timeline-export";
 import { parseFilters } from "../../../lib/filters/parse";
 import { filtersForAudit, hrefWith } from "../../../lib/filters/url";
+import { publicOrigin } from "../../../lib/public-origin";
 import { getStore } from "../../../lib/store";
 
 export const dynamic = "force-dynamic";
@@ -23,10 +24,10 @@ export const GET = apiRoute(async (request, viewer) => {
   if (issues.length > 0) return Response.json({ error: "bad filters", issues }, { status: 400 });
   const timeline = await buildTimeline(viewer, getStore(), filters);
   await recordAudit(viewer, { action: "export", resource: "/timeline/export", params: { ...filtersForAudit(filters), format } });
-  const permalink = `${url.origin}${hrefWith("/timeline", { ...filters, range: null })}`;
+  const permalink = `${publicOrigin(request.url)}${hrefWith("/timeline", { ...filters, range: null })}`;
   const body = format === "md" ? timelineMarkdown(timeline, { from: filters.from, to: filters.to, permalink }) : format === "csv" ? timelineCsv(timeline) : timelineJson(timeline);
   const stamp = filters.from.slice(0, 16).replace(/[:T]/g, "-");
   return new Response(body, {
     headers: { "content-type": TYPES[format], "content-disposition": `attachment; filename="prodtrail-timeline-${stamp}.${format}"`, "cache-control": "no-store", "x-content-type-options": "nosniff" },
   });
-});
+}, "export");

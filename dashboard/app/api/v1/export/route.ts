@@ -43,4 +43,4 @@ export const GET = apiRoute(async (request, viewer) => {
       "x-content-type-options": "nosniff",
     },
   });
-});
+}, "export");
