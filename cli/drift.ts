@@ -1,5 +1,7 @@
 import { loadConfig } from "../config/load";
 import { acceptanceEvent, acceptInputSchema, DriftEditNotFoundError, DriftNotAcceptableError, locateAcceptableEdit } from "../drift/accept";
+import { driftGate, GateCommitUnknownError, gateRequestSchema } from "../drift/gate";
+import { gateExitCode, gateJson, gateMarkdown, gateText } from "../drift/gate-report";
 import { DriftJob } from "../drift/job";
 import { getDriftEdit, listDrift, type DriftRow } from "../drift/queries";
 import { DRIFT_STATES, isDriftState } from "../drift/states";
@@ -14,6 +16,7 @@ export const DRIFT_USAGE = `usage: prodtrail drift [--state S]... [--host H]... 
        prodtrail drift --unmanaged [--path P] [--host H]... [--limit N] [--offset N] [--json]
        prodtrail drift show CHANGE_EVENT_ID [--json]
        prodtrail drift accept CHANGE_EVENT_ID --ticket T --note N --by WHO
+       prodtrail drift gate --repo R --commit C --env E [--hosts H,H…] [--json|--markdown] [--evaluate]
 
 Direct production edits and their state (${DRIFT_STATES.join(", ")}).
 --flagged     only edits that need attention: pending, unreconciled, and lost
@@ -28,6 +31,12 @@ accept        records an audited acceptance (ticket + note) of an edit that
               needs attention, by WHO (--by is required: the CLI has no sign-in,
               so it records who you say you are, marked self-declared); any
               other state is refused with exit 1.
+gate          before a deploy: which pending or unreconciled direct edits on
+              the target hosts the release of commit C (40-hex) would
+              overwrite (content not in C), who made them and when. Exit 0:
+              nothing to lose; 3: some — the moment the hotfix can still be
+              saved (commit it or accept it); 1: error (commit not indexed);
+              2: bad input. --json for pipelines, --markdown for a PR comment.
 The CLI opens the store directly, which only an operator of the store can:
 embedded mode needs 'prodtrail serve' stopped, or CLICKHOUSE_URL.`;
 
@@ -53,7 +62,7 @@ const OPTIONS = {
 } as const;
 export type DriftValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
 
-const ACTIONS = ["show", "accept"] as const;
+const ACTIONS = ["show", "accept", "gate"] as const;
 
 function age(seconds: number): string {
   if (seconds < 60) return `${Math.max(0, seconds)}s`;
@@ -95,11 +104,13 @@ export async function runDriftCommand(argv: string[]): Promise<number> {
     if (!values.by) throw new UsageError("--by is required: say who accepts (e.g. --by alice@example.com); it is recorded with the acceptance", DRIFT_USAGE);
   }
 
+  const gateRequest = action === "gate" ? parseGate(values) : undefined;
   const config = loadConfig({ path: values.config });
   const store = await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir });
   try {
     await migrate(store);
     if (values.evaluate) await new DriftJob(store, config.drift, createLogger("drift", "warn")).runOnce();
+    if (gateRequest !== undefined) return await gate(store, gateRequest, values);
     if (action === "accept" && id) return await accept(store, config, id, values);
     if (action === "show" && id) return await show(store, id, values.json === true);
     if (values.unmanaged) return await listUnmanaged(store, values, limit, offset);
@@ -164,4 +175,24 @@ async function listUnmanaged(store: Store, values: DriftValues, limit: number, o
     for (const g of page.groups) console.log(`${String(g.changes).padStart(7)} changes  ${String(g.hosts).padStart(5)} hosts  last ${g.last_seen}  ${g.path}  (${g.sample_hosts.join(", ")}${g.hosts > g.sample_hosts.length ? ", …" : ""})`);
   }
   return 0;
+}
+
+function parseGate(values: DriftValues) {
+  if (values.json && values.markdown) throw new UsageError("--json and --markdown are exclusive: pick one report format", DRIFT_USAGE);
+  const parsed = gateRequestSchema.safeParse({ repo: values.repo ?? "", commit: values.commit ?? "", env: values.env ?? "", hosts: (values.hosts ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "") });
+  if (!parsed.success) throw new UsageError(`gate: ${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}`, DRIFT_USAGE);
+  return parsed.data;
+}
+
+async function gate(store: Store, request: ReturnType<typeof parseGate>, values: DriftValues): Promise<number> {
+  let report;
+  try {
+    report = await driftGate(store, request);
+  } catch (error) {
+    if (!(error instanceof GateCommitUnknownError)) throw error;
+    console.error(`prodtrail drift gate: ${error.message}`);
+    return 1;
+  }
+  console.log(values.json ? gateJson(report) : values.markdown ? gateMarkdown(report) : gateText(report));
+  return gateExitCode(report);
 }
