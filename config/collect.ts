@@ -61,6 +61,8 @@ export const collectConfigSchema = z.strictObject({
         .optional(),
       packages: z.strictObject({ dpkg_log: z.string().default("/var/log/dpkg.log"), apt_history: z.string().default("/var/log/apt/history.log"), time_zone: timeZone }).optional(),
       vault: z.strictObject({ paths, break_glass_paths: z.array(z.string()).default([]) }).optional(),
+      /** sudo 1.9 `log_format=json` log files (`logfile=` in sudoers): pretty or json_compact. */
+      sudo: z.strictObject({ paths }).optional(),
       files: z
         .strictObject({
           roots: paths,

@@ -8,6 +8,7 @@ import { fileTimes } from "../sources/file-time";
 import { AuthParser } from "../sources/auth";
 import { FilesSource } from "../sources/files";
 import { GitIndexer } from "../sources/git";
+import { SudoJsonParser } from "../sources/sudo/parser";
 import { VaultParser } from "../sources/vault";
 import { type ParserStats, type SourceContext, type SourceParser } from "../sources/types";
 import type { TailCheckpoint } from "../tail";
@@ -53,6 +54,7 @@ export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> 
     ["auth", c.sources.auth?.paths, (x) => new AuthParser(zoned(x, c.sources.auth?.time_zone))],
     ["auditd", auditd?.paths, (x) => new AuditdParser({ ...x, ...(passwd ? { resolveUid: (uid: number) => passwd.name(uid) } : {}) }, { userRecords: auditd?.user_records ?? false })],
     ["vault", c.sources.vault?.paths, (x) => new VaultParser(x, { breakGlassPaths: c.sources.vault?.break_glass_paths ?? [] })],
+    ["sudo", c.sources.sudo?.paths, (x) => new SudoJsonParser(x)],
   ];
   for (const [source, paths, make] of tailed) {
     for (const path of paths ?? []) {

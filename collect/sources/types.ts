@@ -16,7 +16,7 @@ import { boundRaw, clip, redact } from "../redact";
  * collector's diagnostics log. Recognised lines that describe nothing we
  * record (cron sessions, dpkg `status` lines) count as `ignored`.
  */
-export type SourceName = "auth" | "auditd" | "packages" | "vault" | "k8s";
+export type SourceName = "auth" | "auditd" | "packages" | "vault" | "k8s" | "sudo" | "journald";
 
 /** Where a line came from: a stable file identity (e.g. `dev:inode`) and the byte offset of the line's start. */
 export interface SourcePosition {
