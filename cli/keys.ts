@@ -4,7 +4,7 @@ import { openConfiguredStore } from "./open-store";
 import { createApiKey, keyHostSchema, listApiKeys, revokeApiKey, KEY_SCOPES, type KeyScope } from "../ingest/auth/api-keys";
 import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
 
-const USAGE = `usage: prodtrail keys create --name NAME [--hosts HOST,HOST…] [--scope events:write] [--scope keys:register]
+const USAGE = `usage: prodtrail keys create --name NAME [--hosts HOST,HOST…] [--scope events:write] [--scope keys:register] [--scope drift:gate]
        prodtrail keys list [--json]
        prodtrail keys revoke KEY_ID
 

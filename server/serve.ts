@@ -22,6 +22,7 @@ import { runShutdown, stopAccepting } from "./shutdown";
 import { prodtrailVersion } from "./version";
 import { startDriftJob } from "../drift/start";
 import { createRegisterHandler, REGISTER_PATH } from "../ingest/gateway/register";
+import { createDriftGateHandler, DRIFT_GATE_PATH } from "../ingest/gateway/drift-gate";
 import { startIntegrityJob } from "../ingest/integrity";
 import { startDetections } from "../detections/start";
 import { createRefusalRecorder } from "../ingest/auth/refusals";
@@ -121,6 +122,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
         }),
         "/api/v1/counts": createCountsHandler(store),
+        [DRIFT_GATE_PATH]: createDriftGateHandler({ store, log: log.child({ component: "drift-gate" }) }),
         [REGISTER_PATH]: createRegisterHandler({ store, policy: config.server.api_keys, log: log.child({ component: "register" }), refusals }),
         "/api/health": createHealthHandler({ store, mode: config.kafka.brokers.length > 0 ? "scale" : "embedded", version: prodtrailVersion() }),
       },

@@ -10,7 +10,8 @@ import { chTimeToIso } from "../../store/event-rows";
  * public (it names the key in logs and lists), the secret never leaves the
  * creator's terminal.
  */
-export const KEY_SCOPES = ["events:write", "keys:register"] as const;
+/** drift:gate — a deploy pipeline asks POST /api/v1/drift/gate before releasing (ingest/gateway/drift-gate.ts). */
+export const KEY_SCOPES = ["events:write", "keys:register", "drift:gate"] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
 const TOKEN = /^ptk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
