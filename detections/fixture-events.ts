@@ -29,7 +29,8 @@ export function expandFixtureEvents(caseName: string, events: readonly FixtureEv
     const { at, received_at, repeat, every_seconds, ...fields } = spec;
     for (let i = 0; i < repeat; i += 1) {
       const occurred = new Date(at.getTime() + i * every_seconds * 1000);
-      const received = new Date((received_at ?? at).getTime() + i * every_seconds * 1000);
+      // A given received_at is one batch: every repeat arrives then (a backfill, a replay).
+      const received = received_at ?? occurred;
       const parsed = parseEvent({
         ...defaults(spec.type),
         event_id: deriveEventId("fixture", caseName, index, i),

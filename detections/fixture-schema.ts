@@ -25,7 +25,7 @@ export const fixtureEventSchema = z
   .object({
     type: z.string(),
     at: time,
-    /** When ingest received it; default `at` (a late event says so). */
+    /** When ingest received it (all repeats at once); default each event's own time. A late event says so. */
     received_at: time.optional(),
     repeat: z.number().int().min(1).max(10_000).default(1),
     every_seconds: z.number().min(0).default(60),
