@@ -7,7 +7,6 @@ import { checkRules } from "../detections/check";
 import { RuleLoadError } from "../detections/errors";
 import { fixturesPathOf, runAllFixtures } from "../detections/fixtures";
 import { loadRuleFiles } from "../detections/load";
-import { ensureDetectionTables } from "../detections/pending-migration/apply";
 import { recordFindings } from "../detections/record-findings";
 import { configuredRules, DetectionsConfigError, loadCheckedRules } from "../detections/rule-set";
 import { runRule } from "../detections/run-rule";
@@ -72,7 +71,6 @@ async function run(configPath: string | undefined, sinceMs: number, json: boolea
   const store = await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir });
   try {
     await migrate(store);
-    await ensureDetectionTables(store);
     const rules = await loadCheckedRules(store, config.detections);
     const now = new Date();
     const suppressions = await activeSuppressions(store, now);
@@ -99,7 +97,6 @@ async function test(configPath: string | undefined, dir: string | undefined): Pr
   const store = await openStore({ clickhouse: clickhouseConfigSchema.parse({ database: "detections_test" }), dataDir: scratch });
   try {
     await migrate(store);
-    await ensureDetectionTables(store);
     await checkRules(store, rules);
     const { results, untested } = await runAllFixtures(store, rules);
     for (const r of results) {

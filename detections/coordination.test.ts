@@ -6,7 +6,6 @@ import { useKafka } from "../test/kafka/use-kafka";
 import { openTestStore, type TestStore } from "../test/store";
 import { startKafkaCoordinator, type KafkaCoordinator } from "./coordination";
 import { BUILTIN_RULES_DIR, loadRuleFiles } from "./load";
-import { ensureDetectionTables } from "./pending-migration/apply";
 import { runRound, type SchedulerOptions } from "./scheduler";
 
 /**
@@ -22,7 +21,6 @@ const config = { overlap_seconds: 300, max_backfill_hours: 2, max_window_minutes
 let store: TestStore;
 beforeAll(async () => {
   store = await openTestStore();
-  await ensureDetectionTables(store);
 });
 afterAll(async () => store.drop());
 

@@ -10,7 +10,6 @@ import { defineQuery } from "../store/query";
 import { openTestStore, type TestStore } from "../test/store";
 import type { StoredFinding } from "./finding-rows";
 import { BUILTIN_RULES_DIR, loadRuleFiles } from "./load";
-import { ensureDetectionTables } from "./pending-migration/apply";
 import { runRound } from "./scheduler";
 
 /**
@@ -36,7 +35,6 @@ const unreconciledQuery = defineQuery({
 
 beforeAll(async () => {
   store = await openTestStore();
-  await ensureDetectionTables(store);
   const generator = new DemoGenerator({ seed: 42, now: NOW, backfillDays: 14 });
   events = [];
   for (const batch of generator.backfill()) for (const e of batch.events) events.push(parseEventOrThrow(e));

@@ -4,7 +4,6 @@ import { kafkaConnection } from "../ingest/kafka/from-config";
 import type { Logger } from "../lib/log";
 import type { Store } from "../store/open";
 import { startKafkaCoordinator } from "./coordination";
-import { ensureDetectionTables } from "./pending-migration/apply";
 import { Notifier } from "./notify/notifier";
 import type { StoredFinding } from "./finding-rows";
 import { loadCheckedRules } from "./rule-set";
@@ -42,7 +41,6 @@ export async function startDetections(input: {
   let coordinator: Coordinator = alwaysLeader;
   let notifier: Notifier | undefined;
   try {
-    await ensureDetectionTables(store);
     const rules = await loadCheckedRules(store, d);
     if (config.kafka.brokers.length > 0) coordinator = await startKafkaCoordinator({ connection: kafkaConnection(config.kafka, "detections", log), log });
     if (d.webhooks.length > 0) notifier = new Notifier({ store, webhooks: d.webhooks, queueLimit: d.notify_queue_limit, log, dashboardUrl: d.dashboard_url });

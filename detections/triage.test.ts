@@ -8,7 +8,6 @@ import { makeEvent } from "../test/factories/events";
 import { openTestStore, type TestStore } from "../test/store";
 import { findingsByIdQuery } from "./finding-rows";
 import { BUILTIN_RULES_DIR, loadRuleFiles } from "./load";
-import { ensureDetectionTables } from "./pending-migration/apply";
 import { runRound } from "./scheduler";
 import { listSuppressions } from "./suppressions";
 import { createSuppression, revokeSuppression, triageFinding, TriageError } from "./triage";
@@ -23,7 +22,6 @@ let store: TestStore;
 let sink: StoreSink;
 beforeAll(async () => {
   store = await openTestStore();
-  await ensureDetectionTables(store);
   sink = new StoreSink(store);
 });
 afterAll(async () => store.drop());

@@ -8,7 +8,6 @@ import { makeEvent } from "../../test/factories/events";
 import { openTestStore, type TestStore } from "../../test/store";
 import type { StoredFinding } from "../finding-rows";
 import { BUILTIN_RULES_DIR, loadRuleFiles } from "../load";
-import { ensureDetectionTables } from "../pending-migration/apply";
 import { runRound } from "../scheduler";
 import { notificationDeadLettersQuery } from "./dead-letters";
 import { Notifier } from "./notifier";
@@ -24,7 +23,6 @@ let failuresLeft = 0;
 
 beforeAll(async () => {
   store = await openTestStore();
-  await ensureDetectionTables(store);
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let text = "";
     req.on("data", (c: Buffer) => (text += c.toString()));

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../config/schema";
 import { findingsByIdQuery } from "../../detections/finding-rows";
 import { BUILTIN_RULES_DIR, loadRuleFiles } from "../../detections/load";
-import { ensureDetectionTables } from "../../detections/pending-migration/apply";
 import { runRound } from "../../detections/scheduler";
 import { createLogger } from "../../lib/log";
 import { SESSION_COOKIE, createSession } from "../../server/auth/sessions";
@@ -38,7 +37,6 @@ const rootShell = (host: string, actor: string) => makeEvent({ type: "access.pri
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   store = await openTestStore();
-  await ensureDetectionTables(store);
   const failures = Array.from({ length: 12 }, (_, i) => makeEvent({ type: "access.login_failed", outcome: "failure", host: `bastion-${tag}`, actor_id: "root", source_ip: "203.0.113.66", occurred_at: new Date(Date.now() - 5 * 60_000 + i * 5_000).toISOString() }));
   await insertEvents(store, [...failures, rootShell(`db-${tag}`, "dana@example.com")]);
   await round();
