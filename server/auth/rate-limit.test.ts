@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SignInRateLimiter, sharedSignInLimiter } from "./rate-limit";
+import { SignInRateLimiter, processSignInLimiter } from "./rate-limit";
 
 function limiter() {
   let now = 1_000_000;
@@ -51,6 +51,6 @@ describe("sign-in rate limit", () => {
   });
 
   it("is one limiter per process, whichever bundle asks", () => {
-    expect(sharedSignInLimiter()).toBe(sharedSignInLimiter());
+    expect(processSignInLimiter()).toBe(processSignInLimiter());
   });
 });

@@ -30,6 +30,8 @@ export interface Reservation {
   readonly ip: string;
   readonly email: string;
   readonly at: number;
+  /** The same place in the store's ledger, when the limit is shared (shared-limiter.ts). */
+  readonly ledger?: { readonly attemptId: string; readonly keys: readonly string[] };
 }
 
 export type ReserveResult = { allowed: true; reservation: Reservation } | { allowed: false; retryAfterMs: number };
@@ -37,17 +39,19 @@ export type ReserveResult = { allowed: true; reservation: Reservation } | { allo
 /**
  * What sign-in needs of a limiter. A reservation that is neither cancelled
  * nor succeeded stays counted: that is a failure (the password was wrong).
+ * The in-memory limiter answers at once; the store-backed one
+ * (shared-limiter.ts) awaits the store.
  */
 export interface SignInLimiter {
-  reserve(ip: string, email: string): ReserveResult;
-  cancel(reservation: Reservation): void;
-  succeeded(reservation: Reservation): void;
+  reserve(ip: string, email: string): ReserveResult | Promise<ReserveResult>;
+  cancel(reservation: Reservation): void | Promise<void>;
+  succeeded(reservation: Reservation): void | Promise<void>;
 }
 
 /** Bounds memory under a flood of made-up emails: beyond this many keys the oldest are dropped. */
 const MAX_KEYS = 50_000;
 
-export class SignInRateLimiter implements SignInLimiter {
+export class SignInRateLimiter implements MemoryLimiter {
   /** Per key, the times of failures and of reservations still being checked. */
   private readonly attempts = new Map<string, number[]>();
   private readonly now: () => number;
@@ -105,8 +109,8 @@ export class SignInRateLimiter implements SignInLimiter {
   }
 }
 
-const pairKey = (ip: string, email: string) => `pair ${ip} ${email.trim().toLowerCase()}`;
-const ipKey = (ip: string) => `ip ${ip}`;
+export const pairKey = (ip: string, email: string) => `pair ${ip} ${email.trim().toLowerCase()}`;
+export const ipKey = (ip: string) => `ip ${ip}`;
 
 /**
  * The one limiter of this process, on globalThis: Next compiles server
@@ -114,15 +118,22 @@ const ipKey = (ip: string) => `ip ${ip}`;
  * two copies would each allow 10 (see dashboard/lib/auth/session.ts).
  */
 const LIMITER_KEY = Symbol.for("prodtrail.sign-in-limiter");
-export function sharedSignInLimiter(): SignInLimiter {
+export function processSignInLimiter(): MemoryLimiter {
   const existing: unknown = Reflect.get(globalThis, LIMITER_KEY);
-  if (isLimiter(existing)) return existing;
+  if (isMemoryLimiter(existing)) return existing;
   const created = new SignInRateLimiter();
   Reflect.set(globalThis, LIMITER_KEY, created);
   return created;
 }
 
+/** The in-memory limiter's own answers are synchronous: that is what makes it atomic in-process. */
+export interface MemoryLimiter extends SignInLimiter {
+  reserve(ip: string, email: string): ReserveResult;
+  cancel(reservation: Reservation): void;
+  succeeded(reservation: Reservation): void;
+}
+
 /** Shape check instead of instanceof: the value may come from another bundle's copy of the class. */
-function isLimiter(value: unknown): value is SignInLimiter {
+function isMemoryLimiter(value: unknown): value is MemoryLimiter {
   return typeof value === "object" && value !== null && ["reserve", "cancel", "succeeded"].every((m) => typeof Reflect.get(value, m) === "function");
 }

@@ -25,7 +25,7 @@ export async function signInWithPassword(
   limiter: SignInLimiter,
   input: { email: string; password: string; sourceIp: string; userAgent: string },
 ): Promise<SignInResult> {
-  const gate = limiter.reserve(input.sourceIp, input.email);
+  const gate = await limiter.reserve(input.sourceIp, input.email);
   if (!gate.allowed) return { ok: false, reason: "locked", retryAfterMs: gate.retryAfterMs };
   const { reservation } = gate;
   let user: User | undefined;
@@ -35,12 +35,12 @@ export async function signInWithPassword(
     stored = user && !user.disabled && user.passwordHash !== "" ? user.passwordHash : await dummyHash();
   } catch (error) {
     // No password was checked: the place goes back rather than locking a person out during a store outage.
-    limiter.cancel(reservation);
+    await limiter.cancel(reservation);
     throw error;
   }
   const matches = await verifyPassword(input.password, stored);
   if (!user || user.disabled || user.passwordHash === "" || !matches) return { ok: false, reason: "invalid" };
-  limiter.succeeded(reservation);
+  await limiter.succeeded(reservation);
   if (needsRehash(user.passwordHash)) await rehash(store, user, input.password);
   const { token, session } = await createSession(store, { userId: user.userId, method: "password", sourceIp: input.sourceIp, userAgent: input.userAgent });
   return { ok: true, token, session, user };
