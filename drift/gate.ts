@@ -84,10 +84,11 @@ export async function driftGate(store: Store, input: GateRequest): Promise<GateR
   if (((await commitKnownQuery(store, request))[0]?.n ?? 0) === 0) throw new GateCommitUnknownError(request.repo, request.commit);
   const open = await openEditsQuery(store, request);
   const trees = await TreeIndex.load(store, open.map((e) => ({ repo: request.repo, path: e.repo_path })));
+  const release = trees.treeAt(request.repo, request.commit, [...new Set(open.map((e) => e.repo_path))]);
+  if (release === undefined) throw new GateCommitUnknownError(request.repo, request.commit);
   const report: GateReport = { ...request, would_overwrite: [], contained: 0 };
   for (const edit of open) {
-    const releaseBlob = trees.blobAt(request.repo, request.commit, edit.repo_path);
-    if (releaseBlob === undefined) throw new GateCommitUnknownError(request.repo, request.commit);
+    const releaseBlob = release.get(edit.repo_path) ?? "";
     if (releaseBlob === edit.after_hash) report.contained += 1;
     else if (releaseBlob !== "") report.would_overwrite.push({ ...edit, release_blob: releaseBlob });
   }

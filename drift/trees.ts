@@ -52,6 +52,8 @@ export class TreeIndex {
     private readonly snapshots: ReadonlySet<string>,
     /** repo+path → commit → blob ('' = deleted). */
     private readonly touched: ReadonlyMap<string, ReadonlyMap<string, string>>,
+    /** repo+commit → path → blob: the same rows by commit, for one walk resolving many paths. */
+    private readonly byCommit: ReadonlyMap<string, ReadonlyMap<string, string>>,
   ) {}
 
   /** Loads the graph of the repositories named and the history of the paths named. */
@@ -61,7 +63,8 @@ export class TreeIndex {
     const parents = new Map<string, string>();
     const snapshots = new Set<string>();
     const touched = new Map<string, Map<string, string>>();
-    if (repos.length === 0) return new TreeIndex(parents, snapshots, touched);
+    const byCommit = new Map<string, Map<string, string>>();
+    if (repos.length === 0) return new TreeIndex(parents, snapshots, touched, byCommit);
     for (const r of await graphQuery(store, { repos })) {
       parents.set(key(r.repo, r.commit), r.parent);
       if (r.snapshot === 1) snapshots.add(key(r.repo, r.commit));
@@ -72,13 +75,17 @@ export class TreeIndex {
       const rows = await touchedQuery(store, { repos: part.map((p) => p.repo), paths: part.map((p) => p.path) });
       for (const r of rows) {
         const k = key(r.repo, r.path);
-        const byCommit = touched.get(k) ?? new Map<string, string>();
         // A commit listed twice (regular event and snapshot) holds one blob there; a delete never coexists with a blob in one commit.
-        if (!byCommit.has(r.commit) || r.blob !== "") byCommit.set(r.commit, r.blob);
-        touched.set(k, byCommit);
+        const paths = touched.get(k) ?? new Map<string, string>();
+        if (!paths.has(r.commit) || r.blob !== "") paths.set(r.commit, r.blob);
+        touched.set(k, paths);
+        const ck = key(r.repo, r.commit);
+        const inCommit = byCommit.get(ck) ?? new Map<string, string>();
+        if (!inCommit.has(r.path) || r.blob !== "") inCommit.set(r.path, r.blob);
+        byCommit.set(ck, inCommit);
       }
     }
-    return new TreeIndex(parents, snapshots, touched);
+    return new TreeIndex(parents, snapshots, touched, byCommit);
   }
 
   /** The blob at `path` in `commit`'s tree: '' when absent, undefined when the graph is incomplete. */
@@ -117,5 +124,36 @@ export class TreeIndex {
     // Every commit walked through has the same answer: the next lookup from a descendant stops early.
     for (const k of walked) this.memo.set(k, answer);
     return answer;
+  }
+
+  /**
+   * Many paths of one commit's tree in one walk down its first-parent chain
+   * (the gate asks for every open edit's path at the release commit).
+   * Undefined when the graph is incomplete for a path still open.
+   */
+  treeAt(repo: string, commit: string, paths: readonly string[]): Map<string, string> | undefined {
+    const out = new Map<string, string>();
+    const open = new Set(paths);
+    let at = commit;
+    while (open.size > 0) {
+      const changed = this.byCommit.get(key(repo, at));
+      if (changed !== undefined) {
+        for (const p of [...open]) {
+          const blob = changed.get(p);
+          if (blob === undefined) continue;
+          out.set(p, blob);
+          open.delete(p);
+        }
+      }
+      if (open.size === 0) break;
+      const parent = this.parents.get(key(repo, at));
+      if (this.snapshots.has(key(repo, at)) || parent === "") {
+        for (const p of open) out.set(p, "");
+        break;
+      }
+      if (parent === undefined) return undefined;
+      at = parent;
+    }
+    return out;
   }
 }

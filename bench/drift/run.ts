@@ -89,7 +89,7 @@ try {
 
   // Baseline: the same change rows read once, FINAL as the job reads them, hashed so nothing is skipped.
   const scan = await timed("baseline: plain scan of events (FINAL)", () => scalar(`SELECT count() AS n, sum(cityHash64(host, path, after_hash, occurred_at)) AS h FROM ${t.events} FINAL WHERE type = 'change.file'`));
-  const classify = await timed("classification SQL (facts, aggregated in engine)", () => scalar(`SELECT count() AS n, countIf(sanctioned = 1) AS sanctioned, countIf(held_commit != '') AS held, countIf(later_commit != '') AS later FROM (${factsSql})`, params));
+  const classify = await timed("classification SQL (facts, aggregated in engine)", () => scalar(`SELECT count() AS n, countIf(length(cands) > 0) AS with_deploys, countIf(held_commit != '') AS held, countIf(later_commit != '') AS later FROM (${factsSql})`, params));
   const fetched = await timed("classification SQL + rows to JS (driftFactsQuery)", () => driftFactsQuery(store, params));
   console.log(`  baseline ${scan.value}`);
   console.log(`  facts    ${classify.value}; ${fetched.value.length.toLocaleString()} rows parsed`);
