@@ -10,7 +10,7 @@ import { openTestStore, type TestStore } from "../../test/store";
 import { HttpSink } from "../sinks/http-sink";
 import { createShipper, Spool } from "../spool";
 import { decodeEvent, encodeRecord } from "./codec";
-import { publishWithRejects } from "./rejected";
+import { publishWithRejects, setAsideUndecodable } from "./rejected";
 import { quiet, tempDir, waitFor } from "./testing";
 
 /**
@@ -56,6 +56,7 @@ async function ship(label: string, events: readonly AuditEvent[], url = serve.ur
   const shipper = createShipper({
     spool,
     decode: decodeEvent,
+    setAside: setAsideUndecodable(rejected, quiet),
     publish: publishWithRejects(new HttpSink({ url }), rejected, quiet),
     log: quiet,
     backoff: { initialMs: 20, maxMs: 100 },
@@ -111,6 +112,20 @@ describe("a collector is never stuck behind one event", () => {
     } finally {
       await small.close();
     }
+  });
+
+  it("sets aside a spooled record today's schema refuses (a lone \\ud800 spooled by an older collector) and ships past it", async () => {
+    const good = makeEvents(3);
+    // As an older collector spooled it, before the schema refused lone surrogates.
+    const old = { ...makeEvent(), command: "cat \ud800" };
+    const run = await ship("old-record", [good[0], old, good[1], good[2]].filter((e): e is AuditEvent => e !== undefined));
+    await run.stop();
+    expect(await storedIds(good)).toEqual(good.map((e) => e.event_id).sort());
+    const files = await readdir(run.rejected);
+    const lines = (await Promise.all(files.map((f) => readFile(join(run.rejected, f), "utf8")))).join("").split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(old.event_id);
+    expect(lines[0]).toContain("surrogate");
   });
 
   it("files an event with a lone \\ud800 (400 naming the field) instead of resending it", async () => {

@@ -5,6 +5,7 @@ import type { Logger } from "../../lib/log";
 import { HttpSinkRejectedError } from "../sinks/http-sink";
 import { KafkaSinkError } from "../sinks/kafka-sink";
 import type { Sink } from "../sink";
+import type { UndecodableRecord } from "../spool/shipper";
 
 export interface Rejection {
   event: AuditEvent;
@@ -63,20 +64,54 @@ async function bisect(events: AuditEvent[], publish: (e: AuditEvent[]) => Promis
 
 let sequence = 0;
 
-export async function writeRejected(dir: string, rejections: readonly Rejection[], log: Logger): Promise<void> {
-  if (rejections.length === 0) return;
+/** One new fsynced `<timestamp>-<pid>-<n>.jsonl` of `lines` under `dir`; returns its path. */
+async function writeLines(dir: string, lines: readonly object[]): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const now = new Date();
   sequence += 1;
-  const file = join(dir, `${now.toISOString().replace(/[:.]/g, "-")}-${process.pid}-${sequence}.jsonl`);
-  const text = rejections.map((r) => JSON.stringify({ rejected_at: now.toISOString(), reasons: r.reasons, event: r.event })).join("\n");
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}-${sequence}.jsonl`);
   const fh = await open(file, "wx", 0o600);
   try {
-    await fh.writeFile(`${text}\n`);
+    await fh.writeFile(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
     await fh.sync();
   } finally {
     await fh.close();
   }
+  return file;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The shipper's setAside: spool records the decoder refuses (spooled by an
+ * older collector, refused by today's schema) go to the same rejected
+ * directory as `{ rejected_at, reasons, seq, payload, payload_encoding }`.
+ */
+export function setAsideUndecodable(rejectedDir: string, log: Logger): (records: UndecodableRecord[]) => Promise<void> {
+  return async (records) => {
+    if (records.length === 0) return;
+    const at = new Date().toISOString();
+    const file = await writeLines(
+      rejectedDir,
+      records.map((r) => {
+        let payload: string;
+        let encoding: "utf8" | "base64" = "utf8";
+        try {
+          payload = utf8.decode(r.payload);
+        } catch {
+          payload = r.payload.toString("base64");
+          encoding = "base64";
+        }
+        return { rejected_at: at, reasons: [{ field: "(spool record)", message: r.error }], seq: r.seq, payload, payload_encoding: encoding };
+      }),
+    );
+    log.error({ rejected: records.length, file, seqs: records.map((r) => r.seq) }, "undecodable spool records kept in the rejected file, not shipped");
+  };
+}
+
+export async function writeRejected(dir: string, rejections: readonly Rejection[], log: Logger): Promise<void> {
+  if (rejections.length === 0) return;
+  const now = new Date();
+  const file = await writeLines(dir, rejections.map((r) => ({ rejected_at: now.toISOString(), reasons: r.reasons, event: r.event })));
   const first = rejections[0]?.reasons[0];
   log.error(
     { rejected: rejections.length, file, first_reason: first ? `${first.field}: ${first.message}` : undefined },

@@ -17,8 +17,17 @@ import type { Spool } from "./spool";
 export interface ShipperOptions<T> {
   spool: Pick<Spool, "readBatch" | "ack" | "rewind" | "waitForData">;
   publish: (items: T[], ctx: { signal: AbortSignal }) => Promise<void>;
-  /** Turns a spooled payload back into an item; a throw stops the shipper (see ShipperDecodeError). */
+  /** Turns a spooled payload back into an item; a throw stops the shipper (see ShipperDecodeError) unless `setAside` is given. */
   decode: (payload: Buffer) => T;
+  /**
+   * Records `decode` refuses, kept aside for good (durably: resolve only once
+   * written) so the stream moves on past them; the rest of their batch is
+   * published and the whole batch acked. Without it an undecodable record
+   * stops the shipper. A record spooled by an older collector that a newer
+   * schema refuses (a lone \ud800 in a field, issue #9) is such a record: it
+   * can never be delivered, and must not hold every record behind it.
+   */
+  setAside?: (records: UndecodableRecord[]) => Promise<void>;
   maxBatchRecords?: number;
   maxBatchBytes?: number;
   backoff?: Partial<BackoffOptions>;
@@ -27,6 +36,8 @@ export interface ShipperOptions<T> {
 }
 
 export interface ShipperStats { batches: number; records: number; failures: number; ackedSeq: number }
+
+export interface UndecodableRecord { seq: number; payload: Buffer; error: string }
 
 export interface Shipper {
   /** Start the loop; the promise settles when it stops (rejects on a fatal spool or decode error). */
@@ -107,16 +118,26 @@ export function createShipper<T>(opts: ShipperOptions<T>): Shipper {
         await opts.spool.waitForData(signal);
         continue;
       }
-      const items = batch.records.map((payload, i) => {
+      const items: T[] = [];
+      const undecodable: UndecodableRecord[] = [];
+      batch.records.forEach((payload, i) => {
         try {
-          return opts.decode(payload);
+          items.push(opts.decode(payload));
         } catch (err) {
-          log.error({ err, seq: batch.firstSeq + i }, "undecodable spool record; shipping stopped");
-          throw new ShipperDecodeError(batch.firstSeq + i, err);
+          if (!opts.setAside) {
+            log.error({ err, seq: batch.firstSeq + i }, "undecodable spool record; shipping stopped");
+            throw new ShipperDecodeError(batch.firstSeq + i, err);
+          }
+          undecodable.push({ seq: batch.firstSeq + i, payload, error: err instanceof Error ? err.message : String(err) });
         }
       });
       const ctx = { first_seq: batch.firstSeq, end_seq: batch.endSeq, records: items.length };
-      const published = await retry("publish", ctx, draining ? hardSignal : signal, async () => {
+      const setAside = opts.setAside;
+      if (setAside && undecodable.length > 0) {
+        log.error({ ...ctx, undecodable: undecodable.map((u) => u.seq) }, "undecodable spool records set aside; shipping the rest");
+        if (!(await retry("set aside", ctx, signal, () => setAside(undecodable)))) break;
+      }
+      const published = items.length === 0 || await retry("publish", ctx, draining ? hardSignal : signal, async () => {
         const attempt = opts.publish(items, { signal: hardSignal });
         attempt.catch(() => undefined); // an abandoned attempt must not become an unhandled rejection
         await untilAbort(attempt, hardSignal);
