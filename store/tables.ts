@@ -23,6 +23,7 @@ export const TABLE_NAMES = [
   "suppressions",
   "notification_dead_letters",
   "event_ids",
+  "sign_in_attempts",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { processSignInLimiter } from "../../../server/auth/rate-limit";
+import { sharedSignInLimiter } from "../../../server/auth/shared-limiter";
 import { revokeSessionByToken } from "../../../server/auth/sessions";
 import { signInWithPassword } from "../../../server/auth/sign-in";
 import { clientInfo, setSessionCookie } from "../../lib/auth/cookies";
@@ -41,7 +41,7 @@ export async function signIn(_previous: SignInState, data: FormData): Promise<Si
   if (!parsed.success) return { error: INVALID };
   const { email, password } = parsed.data;
   const client = await clientInfo();
-  const result = await signInWithPassword(getStore(), processSignInLimiter(), { email, password, ...client });
+  const result = await signInWithPassword(getStore(), sharedSignInLimiter(getStore()), { email, password, ...client });
   if (!result.ok) {
     const locked = result.reason === "locked";
     await recordSignIn({ outcome: "failure", email, method: "password", ...client, reason: locked ? "locked out (too many failed attempts)" : "invalid credentials" });
