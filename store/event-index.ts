@@ -59,9 +59,14 @@ export async function lookupEventIds(
   // Events stored before 0011 were indexed without a hash: hash what the table holds.
   const legacy = rows.filter((r) => r.content_hash === "").map((r) => r.event_id);
   if (legacy.length > 0) {
-    for (const event of await readStored(legacy)) {
+    // Before 0011 one id could be stored twice under different sort keys: the first received is the original.
+    const stored = (await readStored(legacy)).sort((a, b) => (a.received_at ?? "").localeCompare(b.received_at ?? ""));
+    const hashed = new Set<string>();
+    for (const event of stored) {
       const entry = found.get(event.event_id);
-      if (entry) found.set(event.event_id, { ...entry, content_hash: contentHash(event) });
+      if (!entry || hashed.has(event.event_id)) continue;
+      hashed.add(event.event_id);
+      found.set(event.event_id, { ...entry, content_hash: contentHash(event) });
     }
   }
   return found;
