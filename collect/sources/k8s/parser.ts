@@ -8,6 +8,7 @@ import { globMatcher } from "../../../lib/glob";
 import { buildEvent, ParserStats, stripCr, type EventBody, type SourceContext, type SourceParser, type SourcePosition } from "../types";
 import { k8sEventListSchema, k8sEventSchema, type K8sEvent } from "./entry";
 import { decodeUri, queryParams } from "./uri";
+import { unwrapManaged } from "./wrappers";
 
 export interface K8sParserOptions {
   /** Users whose writes are automation, not people (globs, `*` any run of characters). Default DEFAULT_SERVICE_USERS. */
@@ -64,6 +65,8 @@ export class K8sParser implements SourceParser {
       this.stats.unparsedLine(line, "not JSON");
       return [];
     }
+    const managed = unwrapManaged(json);
+    if (managed) return managed.flatMap((item) => this.item(item, JSON.stringify(item)));
     const list = k8sEventListSchema.safeParse(json);
     const items = list.success ? list.data.items : [json];
     return items.flatMap((item) => this.item(item, list.success ? JSON.stringify(item) : line));

@@ -9,6 +9,7 @@ const auth = z
   .object({
     display_name: z.string().max(4096).optional(),
     entity_id: z.string().max(4096).optional(),
+    accessor: z.string().max(4096).optional(),
     metadata: z.record(z.string(), z.unknown()).nullish(),
     policies: z.array(z.string().max(256)).max(256).nullish(),
     lease_duration: z.number().nonnegative().optional(),
@@ -20,7 +21,10 @@ export const vaultEntrySchema = z.object({
   type: z.enum(["request", "response"]),
   auth,
   request: z.object({
-    id: z.string().min(1).max(4096),
+    /** Absent in some Vault-compatible servers' entries: parser.ts pairs those by caller and call. */
+    id: z.string().min(1).max(4096).optional(),
+    client_token: z.string().max(4096).optional(),
+    remote_port: z.number().int().optional(),
     operation: z.string().max(64).optional(),
     path: z.string().max(8192).optional(),
     remote_address: z.string().max(256).optional(),

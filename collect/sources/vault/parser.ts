@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { deriveEventId, LIMITS, type AuditEvent } from "../../../schemas";
 import { rfc3339ToMs, toIso } from "../auth/time";
@@ -6,6 +7,7 @@ import { buildEvent, ParserStats, stripCr, type SourceContext, type SourceParser
 import { vaultEntrySchema, type VaultEntry } from "./entry";
 import { globMatcher } from "../../../lib/glob";
 import { vaultActorKind, vaultRole } from "./identity";
+import { JsonAssembler } from "../sudo/assemble";
 
 export interface VaultParserOptions {
   /** Globs of break-glass secret paths, e.g. `secret/data/breakglass/*`, `database/creds/prod-admin`. */
@@ -32,6 +34,7 @@ export class VaultParser implements SourceParser {
   readonly source = "vault";
   readonly stats = new ParserStats();
   private readonly pending = new BoundedMap<{ entry: VaultEntry; line: string }>(MAX_PENDING);
+  private readonly assembler = new JsonAssembler();
   private readonly isBreakGlass: (path: string) => boolean;
   private readonly breakGlassOps: ReadonlySet<string>;
 
@@ -46,6 +49,16 @@ export class VaultParser implements SourceParser {
   push(input: string, _position: SourcePosition): AuditEvent[] {
     this.stats.lines += 1;
     const line = stripCr(input);
+    // One object per line is what the file device writes; `jq .` copies and some shippers write it indented.
+    if (!this.assembler.open && line.trim() !== "{") return this.entry(line);
+    return this.assembler.push(line).flatMap((d) => {
+      if (d.kind === "document") return this.entry(d.text);
+      this.stats.unparsedLine(d.kind === "stray" ? d.line : d.firstLine, d.kind === "stray" ? "not JSON" : "Vault entry over 4 MiB");
+      return [];
+    });
+  }
+
+  private entry(line: string): AuditEvent[] {
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -63,16 +76,23 @@ export class VaultParser implements SourceParser {
       this.stats.ignored += 1;
       return [];
     }
+    const pairKey = requestKey(entry);
     if (entry.type === "request") {
-      const evicted = this.pending.set(entry.request.id, { entry, line });
+      const evicted = this.pending.set(pairKey, { entry, line });
       return evicted ? this.build(evicted.entry, undefined, evicted.line) : [];
     }
-    const request = this.pending.delete(entry.request.id);
+    const request = this.pending.delete(pairKey);
     return this.build(request?.entry ?? entry, entry, line);
   }
 
   flush(): AuditEvent[] {
-    return this.pending.drain().flatMap((p) => this.build(p.entry, undefined, p.line));
+    return [
+      ...this.assembler.flush().flatMap((d) => {
+        this.stats.unparsedLine(d.kind === "document" ? d.firstLine : d.kind === "stray" ? d.line : d.firstLine, "unterminated JSON entry at end of input");
+        return [];
+      }),
+      ...this.pending.drain().flatMap((p) => this.build(p.entry, undefined, p.line)),
+    ];
   }
 
   private wanted(e: VaultEntry): boolean {
@@ -104,7 +124,7 @@ export class VaultParser implements SourceParser {
       this.stats,
       {
         type: "access.grant",
-        event_id: deriveEventId(this.ctx.collectorId, "vault", e.request.id),
+        event_id: deriveEventId(this.ctx.collectorId, "vault", requestId(request)),
         occurred_at: toIso(timeMs),
         actor_id: actorId,
         actor_kind: actorId === "unknown" ? "unknown" : vaultActorKind(display),
@@ -113,7 +133,7 @@ export class VaultParser implements SourceParser {
         attribution_confidence: actorId === "unknown" ? 0 : entity !== "" ? 1 : 0.9,
         channel: breakGlass ? "break-glass" : "vault",
         break_glass: breakGlass,
-        grant_id: lease !== "" && lease.length <= LIMITS.id ? lease : e.request.id,
+        grant_id: lease !== "" && lease.length <= LIMITS.id ? lease : requestId(request).slice(0, LIMITS.id),
         duration_s: duration,
         resource: path,
         source_ip: isIP(address) ? address : undefined,
@@ -132,4 +152,21 @@ export class VaultParser implements SourceParser {
     );
     return event ? [event] : [];
   }
+}
+
+/**
+ * Pairs a request with its response. Vault always writes `request.id`; some
+ * Vault-compatible servers and older proxies leave it out, and then what the
+ * two halves share is the caller and the call: token HMAC, accessor, address,
+ * port, operation and path.
+ */
+function requestKey(e: VaultEntry): string {
+  const r = e.request;
+  if (r.id !== undefined) return r.id;
+  return `noid:${createHash("sha256").update(JSON.stringify([r.client_token, e.auth?.accessor, r.remote_address, r.remote_port, r.operation, r.path])).digest("hex").slice(0, 32)}`;
+}
+
+/** The event's natural key: the request id, or the pair key plus the request's time (the same call made twice is two events). */
+function requestId(request: VaultEntry): string {
+  return request.request.id ?? `${requestKey(request)}:${request.time}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../schemas";
-import { loadFixture, testContext } from "../testdata/load";
+import { loadFixture, runFixture, testContext } from "../testdata/load";
 import { VaultParser } from "./parser";
 
 type Grant = Extract<AuditEvent, { type: "access.grant" }>;
@@ -35,5 +35,21 @@ describe("vault parser: machine auth methods are services", () => {
 
   it("keeps an interactive OIDC login as human", () => {
     expect(grantOf(asIdentity("oidc-alice@example.com", {}))).toMatchObject({ actor_kind: "human" });
+  });
+});
+
+describe("vault parser: audit files as operators keep them", () => {
+  it("reads pretty-printed (multi-line) entries, e.g. a file passed through `jq .` (constructed from the real line)", () => {
+    const parser = new VaultParser(testContext(), { breakGlassPaths: [PATH] });
+    const events = runFixture(parser, "constructed/vault-audit-pretty.json");
+    expect(events).toMatchObject([{ type: "access.grant", actor_id: "approle", outcome: "success", grant_id: "c85c8c0a-fe1e-1905-3969-05389499a36e" }]);
+    expect(parser.stats.unparsed).toBe(0);
+  });
+
+  it("pairs a request and response that carry no request id, with a stable id", () => {
+    const run = () => runFixture(new VaultParser(testContext(), { breakGlassPaths: [PATH] }), "constructed/vault-audit-no-id.jsonl");
+    const events = run();
+    expect(events).toMatchObject([{ type: "access.grant", actor_id: "approle", outcome: "success", occurred_at: "2026-09-09T06:12:11.937Z" }]);
+    expect(run().map((e) => e.event_id)).toEqual(events.map((e) => e.event_id));
   });
 });
