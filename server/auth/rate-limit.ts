@@ -13,8 +13,11 @@
  * in. `reserve` is synchronous, so two requests in this process can never
  * both take the 10th place.
  *
- * In memory, per process: embedded mode is one process. A successful
- * sign-in clears its pair's failures (and its own place in the IP window).
+ * This is the in-memory layer, one per process (on globalThis, below). The
+ * dashboard puts the store's ledger behind it (shared-limiter.ts,
+ * attempt-ledger.ts), so several dashboard processes on one store, and a
+ * restart, stay held to the same limit. A successful sign-in clears its
+ * pair's failures (and its own place in the IP window).
  */
 export interface RateLimitOptions {
   perPair: number;

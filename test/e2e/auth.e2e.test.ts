@@ -157,6 +157,30 @@ describe("sign-in and roles in Chromium", () => {
     await context.close();
   });
 
+  it("holds the limit when 100 sign-ins are posted at once, the right password at #90: no session, at most 10 passwords checked", async () => {
+    const email = `parallel-${Date.now()}@example.com`;
+    await createUser(store, { email, role: "admin", password: PASSWORD, createdBy: "e2e" });
+    // The form as a browser without JavaScript posts it: Next's hidden action fields plus ours (issue #9 sent these in parallel).
+    const form = /<form[^>]*aria-label="sign in with email and password"[^>]*>([\s\S]*?)<\/form>/.exec(await (await get("/signin")).text())?.[1] ?? "";
+    const hidden = [...form.matchAll(/<input[^>]*type="hidden"[^>]*>/g)].map(([tag]) => [attr(tag, "name"), attr(tag, "value")] as const);
+    expect(hidden.some(([name]) => name.startsWith("$ACTION"))).toBe(true);
+    const post = (password: string) => {
+      const body = new FormData();
+      for (const [name, value] of hidden) body.append(name, value);
+      body.append("email", email);
+      body.append("password", password);
+      return fetch(`${serve.url}/signin`, { method: "POST", body, redirect: "manual", headers: { origin: serve.url } });
+    };
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => post(i === 89 ? PASSWORD : `wrong guess number ${i}`)));
+    const texts = await Promise.all(responses.map((r) => r.text()));
+    expect(responses.filter((r) => r.status === 303 || (r.headers.get("set-cookie") ?? "").includes(SESSION_COOKIE))).toEqual([]);
+    const checked = texts.filter((t) => t.includes("do not match an active account")).length;
+    const locked = texts.filter((t) => t.includes("Too many failed sign-ins")).length;
+    expect(checked + locked).toBe(100);
+    expect(checked).toBeLessThanOrEqual(10);
+    expect(texts[89]).toContain("Too many failed sign-ins");
+  });
+
   for (const role of ["admin", "analyst", "viewer"] as const) {
     it(`signs in as ${role}: HttpOnly SameSite=Lax cookie, back to the page asked for, name and role in the top bar`, async () => {
       const { context, page } = await newPage();
@@ -306,6 +330,12 @@ describe("sign-in and roles in Chromium", () => {
     expect(unexpected).toEqual([]);
   });
 });
+
+/** One attribute of an HTML tag as rendered by React (double quotes, entities escaped). */
+function attr(tag: string, name: string): string {
+  const raw = new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1] ?? "";
+  return raw.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
 
 /** A fresh session of one of the e2e users, as the raw cookie value `get` takes. */
 async function tokenOf(email: string): Promise<string> {
