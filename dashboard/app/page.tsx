@@ -10,8 +10,8 @@ import { fmtNumber } from "../components/time";
 import { OpenSessionsTable, TopActorsTable, TopHostsTable } from "../components/overview-tables";
 import { openDirectEditsTile } from "../lib/data/drift";
 import { accessSeries, envsInWindow, openSessions, OPEN_SESSION_HOURS, overviewSummary, topActors, topHosts } from "../lib/data/overview";
-import type { Viewer } from "../lib/auth/permissions";
-import type { Filters } from "../lib/filters/schema";
+import { can, usableFilters, type Viewer } from "../lib/auth/permissions";
+import { LIST_FILTERS, type Filters } from "../lib/filters/schema";
 import type { Store } from "../../store/open";
 import { pageContext, type SearchParams } from "./_shared/context";
 
@@ -26,7 +26,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
     <>
       <PageHead title={windowTitle(filters)} filters={filters} />
       <Suspense fallback={<div className="filterbar" style={{ height: 46 }} />}>
-        <FilterBar />
+        {/* A viewer gets no search, actor or host field: the data layer refuses those filters to its role. */}
+        <FilterBar fields={usableFilters(viewer, LIST_FILTERS)} search={can(viewer, "events:read")} />
       </Suspense>
       <FilterIssues issues={issues} />
       <Suspense fallback={<Skeleton rows={2} />}>
