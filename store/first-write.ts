@@ -46,6 +46,29 @@ export function writeEventsOnce(store: Store, events: readonly AuditEvent[], opt
 
 async function checkAndInsert(store: Store, events: readonly AuditEvent[], options: WriteOnceOptions): Promise<WriteOnceResult> {
   const hashes = events.map(contentHash);
+  const { fresh, duplicates, conflicts } = await classifyAgainstStore(store, events, hashes);
+  if (fresh.length === 0 || (options.allOrNothing === true && conflicts.length > 0)) return { stored: [], duplicates, conflicts };
+  const stored = fresh.flatMap((i) => (events[i] ? [events[i]] : []));
+  await insertEvents(
+    store,
+    stored,
+    options.receivedAt ?? new Date().toISOString(),
+    fresh.map((i) => hashes[i] ?? ""),
+  );
+  return { stored, duplicates, conflicts };
+}
+
+/**
+ * Which of `events` are new (`fresh`, positions), identical to a stored or
+ * earlier copy (`duplicates`), or conflicting. Reads only: writeEventsOnce
+ * acts on it under the writer lock; a scale-mode gateway uses it alone to
+ * answer 409 before publishing to Kafka (ingest/gateway/conflict-check-sink.ts).
+ */
+export async function classifyAgainstStore(
+  store: Store,
+  events: readonly AuditEvent[],
+  hashes: readonly string[] = events.map(contentHash),
+): Promise<{ fresh: number[]; duplicates: number[]; conflicts: Conflict[] }> {
   const known = await lookupEventIds(
     store,
     events.map((e) => e.event_id),
@@ -69,13 +92,5 @@ async function checkAndInsert(store: Store, events: readonly AuditEvent[], optio
       conflicts.push({ index, event_id: event.event_id, offered_hash: hash, original, within_batch: stored === undefined });
     }
   });
-  if (fresh.length === 0 || (options.allOrNothing === true && conflicts.length > 0)) return { stored: [], duplicates, conflicts };
-  const stored = fresh.flatMap((i) => (events[i] ? [events[i]] : []));
-  await insertEvents(
-    store,
-    stored,
-    options.receivedAt ?? new Date().toISOString(),
-    fresh.map((i) => hashes[i] ?? ""),
-  );
-  return { stored, duplicates, conflicts };
+  return { fresh, duplicates, conflicts };
 }

@@ -3,9 +3,9 @@ import { clockSkewConfigSchema, type ClockSkewConfig } from "../../config/integr
 import type { AuditEvent } from "../../schemas";
 import type { Store } from "../../store/open";
 import { writeEventsOnce } from "../../store/first-write";
-import { EventConflictError } from "../../store/refusals";
 import { createLogger, type Logger } from "../../lib/log";
-import { clockSkewFindings, conflictFinding, recordWritePathFindings } from "../integrity/write-path-findings";
+import { clockSkewFindings, recordWritePathFindings } from "../integrity/write-path-findings";
+import { refuseConflicts } from "./refuse-conflicts";
 
 export interface StoreSinkOptions {
   clockSkew?: ClockSkewConfig;
@@ -37,15 +37,7 @@ export class StoreSink implements Sink {
   async publish(events: readonly AuditEvent[]): Promise<void> {
     const receivedAt = new Date().toISOString();
     const result = await writeEventsOnce(this.store, events, { receivedAt, allOrNothing: true });
-    if (result.conflicts.length > 0) {
-      const findings = result.conflicts.flatMap((c) => {
-        const offered = events[c.index];
-        return offered ? [conflictFinding(c, offered)] : [];
-      });
-      // The refusal stands even if recording it fails; the failure is logged, the 409 still goes out.
-      await recordWritePathFindings(this.store, findings).catch((err: unknown) => this.log.error({ err }, "conflict findings not recorded"));
-      throw new EventConflictError(result.conflicts);
-    }
+    if (result.conflicts.length > 0) await refuseConflicts(this.store, events, result.conflicts, this.log);
     const skewed = clockSkewFindings(result.stored, receivedAt, this.clockSkew);
     if (skewed.length > 0) {
       await recordWritePathFindings(this.store, skewed).catch((err: unknown) => this.log.error({ err }, "clock-skew findings not recorded"));
