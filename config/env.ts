@@ -13,6 +13,7 @@ export const ENV_OVERRIDES = [
   { env: "KAFKA_BROKERS", key: ["kafka", "brokers"], kind: "list" },
   { env: "HOST", key: ["server", "host"], kind: "string" },
   { env: "PORT", key: ["server", "port"], kind: "int" },
+  { env: "PRODTRAIL_PUBLIC_URLS", key: ["server", "public_urls"], kind: "list" },
   { env: "PRODTRAIL_DEMO_SEED", key: ["demo", "seed"], kind: "int" },
   { env: "PRODTRAIL_DEMO_RATE", key: ["demo", "live_events_per_minute"], kind: "number" },
 ] as const;

@@ -56,6 +56,28 @@ export const serverConfigSchema = z.strictObject({
    */
   api_keys: z.enum(["loopback-exempt", "required"]).default("loopback-exempt"),
   port: port.default(3000),
+  /**
+   * The URLs people and collectors reach this server at, e.g.
+   * [https://prodtrail.example.com]. Every request's Host (and Origin) must
+   * be one of them or a derived loopback/local name (server/public-url.ts);
+   * the first is the base of links the dashboard shares (timeline permalink).
+   */
+  public_urls: z
+    .array(z.url({ protocol: /^https?$/, message: "each public URL must be an http(s) URL such as https://prodtrail.example.com" }))
+    .default([]),
+  /**
+   * A client that has not sent its request headers within this is cut off
+   * (Node's default is 60 s: a stalled upload held a socket for a minute).
+   */
+  headers_timeout_ms: z.number().int().min(1).max(600_000).default(10_000),
+  /**
+   * The whole request, headers and body, within this or the connection is
+   * cut off (Node's default is 300 s). 30 s carries the 8 MiB batch limit at
+   * 280 KiB/s, far below any collector's link.
+   */
+  request_timeout_ms: z.number().int().min(1).max(3_600_000).default(30_000),
+  /** Open connections at most; more are refused at accept. A collector holds one, a dashboard tab a few. */
+  max_connections: z.number().int().min(1).max(1_000_000).default(1024),
   /** Run the Next.js dashboard in development mode (hot reload). */
   dev: z.boolean().default(false),
 });

@@ -56,6 +56,22 @@ export const labelsSchema = z
     message: `at most ${LIMITS.labelKeys} labels`,
   });
 
+/**
+ * Label keys a plain object does not keep as data: `__proto__` from
+ * JSON.parse is an own key, but zod's record (like any copy into an object)
+ * leaves it out, so such a label vanished without a word. parseEvent
+ * refuses them by name on the raw input, before the record is built.
+ */
+export const RESERVED_LABEL_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** `labels.__proto__: label key __proto__ is reserved…` for each reserved key of a raw labels value. */
+export function reservedLabelIssues(labels: unknown, field: string): Array<{ field: string; message: string }> {
+  if (typeof labels !== "object" || labels === null) return [];
+  return Object.keys(labels)
+    .filter((key) => RESERVED_LABEL_KEYS.has(key))
+    .map((key) => ({ field: `${field}.${key}`, message: `label key ${key} is reserved (__proto__, constructor and prototype cannot be stored); rename it` }));
+}
+
 export const ipSchema = z.union([z.ipv4(), z.ipv6()], { message: "must be an IPv4 or IPv6 address" });
 
 export const fileEntrySchema = z.strictObject({

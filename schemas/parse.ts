@@ -2,6 +2,7 @@ import { z } from "zod";
 import { eventSchema, type AuditEvent } from "./event";
 import { toFieldIssues, describeIssues, type FieldIssue } from "./issues";
 import { EVENT_TYPES } from "./vocab";
+import { reservedLabelIssues } from "./fields";
 
 export type ParseResult = { ok: true; event: AuditEvent } | { ok: false; issues: FieldIssue[] };
 
@@ -45,9 +46,10 @@ export function parseEvent(input: unknown, fieldPrefix = ""): ParseResult {
   }
   const normalised =
     typeof input === "object" && input !== null && !Array.isArray(input) ? withoutEmptyOptionals(input, String(Reflect.get(input, "type"))) : input;
+  const reserved = typeof input === "object" && input !== null ? reservedLabelIssues(Reflect.get(input, "labels"), fieldPrefix === "" ? "labels" : `${fieldPrefix}.labels`) : [];
   const result = eventSchema.safeParse(normalised);
-  if (result.success) return { ok: true, event: result.data };
-  return { ok: false, issues: toFieldIssues(result.error, fieldPrefix) };
+  if (result.success && reserved.length === 0) return { ok: true, event: result.data };
+  return { ok: false, issues: [...reserved, ...(result.success ? [] : toFieldIssues(result.error, fieldPrefix))] };
 }
 
 /** Thrown by parseEventOrThrow; carries every field issue. */

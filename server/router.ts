@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { RequestHandler } from "../ingest/gateway/handler";
 import { sendError } from "../ingest/gateway/respond";
 import { logAccess } from "./access-log";
+import { checkRequestHost } from "./public-url";
 
 export interface Routes {
   /** Exact API paths → handlers (the gateway, health, counts). */
@@ -14,15 +15,35 @@ export interface Routes {
 }
 
 /**
- * The one request listener of `prodtrail serve`. /api/v1/* and /api/health
+ * The one request listener of `prodtrail serve`. Every request's Host (and
+ * Origin) is checked first (ListenerOptions.allowedHosts). /api/v1/* and /api/health
  * belong to the gateway and never reach Next; an unknown /api/ path is a
  * JSON 404, not a dashboard page. A handler that throws answers 500 JSON
  * and is logged; it never takes the process down.
  */
-export function createRequestListener(routes: Routes, log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+export interface ListenerOptions {
+  /**
+   * The Host header values this server answers to (server/public-url.ts),
+   * read per request: serve knows its port only once it listens. Absent:
+   * no check (tests of routing alone).
+   */
+  allowedHosts?: () => ReadonlySet<string>;
+}
+
+export function createRequestListener(routes: Routes, log: Logger, options: ListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     logAccess(log, req, res);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    // Before any route, API or dashboard: a foreign Host or Origin (DNS rebinding) reaches nothing.
+    if (options.allowedHosts) {
+      const verdict = checkRequestHost({ host: req.headers.host, origin: req.headers.origin }, options.allowedHosts());
+      if (!verdict.ok) {
+        log.warn({ host: req.headers.host?.slice(0, 200), origin: req.headers.origin?.slice(0, 200), path, remote: req.socket.remoteAddress }, "request refused: foreign Host or Origin");
+        req.resume();
+        sendError(res, verdict.status, verdict.message, {}, { connection: "close" });
+        return;
+      }
+    }
     const handler = Object.hasOwn(routes.api, path) ? routes.api[path] : undefined;
     const run = async () => {
       if (handler) return handler(req, res);

@@ -18,6 +18,7 @@ import { withClientIp } from "./auth/client-ip";
 import { publishAuthRuntime } from "./auth/runtime";
 import { dashboardApiRoutes, startDashboard, type DashboardApp } from "./next-app";
 import { createRequestListener } from "./router";
+import { allowedAuthorities, publicBaseUrl, publishPublicBaseUrl } from "./public-url";
 import { runShutdown, stopAccepting } from "./shutdown";
 import { prodtrailVersion } from "./version";
 import { startDriftJob } from "../drift/start";
@@ -111,6 +112,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   // entry point collectors use refuses them (schemas/server-only.ts).
   publishAuthRuntime({ sink: new StoreSink(store), config: config.auth });
   const refusals = createRefusalRecorder(store, log.child({ component: "refusals" }));
+  let allowedHosts: ReadonlySet<string> = new Set();
   const listener = createRequestListener(
     {
       api: {
@@ -129,8 +131,21 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       ...(dashboard ? { fallback: withClientIp(dashboard.handle), dashboardApi: dashboardApiRoutes() } : {}),
     },
     log.child({ component: "http" }),
+    { allowedHosts: () => allowedHosts },
   );
-  const server = createServer(listener);
+  const { headers_timeout_ms: headersMs, request_timeout_ms: requestMs } = config.server;
+  const server = createServer(
+    {
+      // A stalled upload is cut off in seconds (Node's defaults: 60 s for headers, 300 s for the request).
+      headersTimeout: Math.min(headersMs, requestMs),
+      requestTimeout: requestMs,
+      // Node looks for expired requests this often (default 30 s, which would let a 1 s limit hold for 30).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(headersMs, requestMs) / 2))),
+    },
+    listener,
+  );
+  // Beyond this, new connections are closed at accept: one slow client per socket cannot exhaust file descriptors.
+  server.maxConnections = config.server.max_connections;
   // Bound to config.server.host, 127.0.0.1 by default. Off-host collectors
   // need an API key (ingest/gateway/authorize.ts) once the host is opened up.
   let port: number;
@@ -143,6 +158,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     if (ownsStore) await store.close();
     throw error;
   }
+  // Known once listening: port 0 binds a free port. No request is handled before this line runs.
+  allowedHosts = allowedAuthorities(config.server, port);
+  publishPublicBaseUrl(publicBaseUrl(config.server, port));
   const url = `http://${urlHost(config.server.host)}:${port}`;
   log.info({ url, dashboard: dashboard?.mode ?? "off", store: store.mode, data: store.dataPath }, "listening");
 
@@ -185,6 +203,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
             run: async () => {
               publishStore(undefined);
               publishAuthRuntime(undefined);
+              publishPublicBaseUrl(undefined);
               if (ownsStore) await store.close();
             },
           },
