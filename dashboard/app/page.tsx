@@ -9,6 +9,7 @@ import { StackedChart } from "../components/stacked-chart";
 import { fmtNumber } from "../components/time";
 import { OpenSessionsTable, TopActorsTable, TopHostsTable } from "../components/overview-tables";
 import { openDirectEditsTile } from "../lib/data/drift";
+import { findingCounts } from "../lib/data/findings";
 import { accessSeries, envsInWindow, openSessions, OPEN_SESSION_HOURS, overviewSummary, topActors, topHosts } from "../lib/data/overview";
 import { can, usableFilters, type Viewer } from "../lib/auth/permissions";
 import { LIST_FILTERS, type Filters } from "../lib/filters/schema";
@@ -52,6 +53,22 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
                 <div className="stat">
                   <div className="value">{fmtNumber(tile.unmanaged)}</div>
                   <div className="name">changes on unmapped paths</div>
+                </div>
+              </div>
+            )}
+          </Load>
+        </Panel>
+        <Panel title="Open findings" testId="open-findings">
+          <Load name="open_findings" load={() => findingCounts(viewer, store, 1)}>
+            {(c) => (
+              <div className="stats">
+                <div className={c.open > 0 ? "stat alert" : "stat"}>
+                  <div className="value">{fmtNumber(c.open)}</div>
+                  <div className="name"><Link href="/findings">open findings (anomalies)</Link></div>
+                </div>
+                <div className="stat">
+                  <div className="value">{fmtNumber(c.bySeverity.filter((x) => x.severity === "critical" || x.severity === "high").reduce((n, x) => n + x.open, 0))}</div>
+                  <div className="name">critical or high</div>
                 </div>
               </div>
             )}
