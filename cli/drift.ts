@@ -3,6 +3,7 @@ import { acceptanceEvent, acceptInputSchema, DriftEditNotFoundError, DriftNotAcc
 import { driftGate, GateCommitUnknownError, gateRequestSchema } from "../drift/gate";
 import { gateExitCode, gateJson, gateMarkdown, gateText } from "../drift/gate-report";
 import { DriftJob } from "../drift/job";
+import { buildPatch, PatchUnavailableError } from "../drift/patch";
 import { getDriftEdit, listDrift, type DriftRow } from "../drift/queries";
 import { DRIFT_STATES, isDriftState } from "../drift/states";
 import { unmanagedByPath } from "../drift/unmanaged";
@@ -17,6 +18,7 @@ export const DRIFT_USAGE = `usage: prodtrail drift [--state S]... [--host H]... 
        prodtrail drift show CHANGE_EVENT_ID [--json]
        prodtrail drift accept CHANGE_EVENT_ID --ticket T --note N --by WHO
        prodtrail drift gate --repo R --commit C --env E [--hosts H,H…] [--json|--markdown] [--evaluate]
+       prodtrail drift patch CHANGE_EVENT_ID [--repo-dir DIR] > fix.patch
 
 Direct production edits and their state (${DRIFT_STATES.join(", ")}).
 --flagged     only edits that need attention: pending, unreconciled, and lost
@@ -37,6 +39,12 @@ gate          before a deploy: which pending or unreconciled direct edits on
               nothing to lose; 3: some — the moment the hotfix can still be
               saved (commit it or accept it); 1: error (commit not indexed);
               2: bad input. --json for pipelines, --markdown for a PR comment.
+patch         the edit's host content (kept by the files collector where the
+              mapping says keep_content: true) as a unified diff against the
+              repository file at the commit deployed before the edit, for
+              'git apply' in the repository; notes go to stderr. --repo-dir: a
+              clone to read the repository's version from when no copy was
+              kept. Without what it needs it says why, exit 1.
 The CLI opens the store directly, which only an operator of the store can:
 embedded mode needs 'prodtrail serve' stopped, or CLICKHOUSE_URL.`;
 
@@ -59,10 +67,11 @@ const OPTIONS = {
   ticket: { type: "string" },
   note: { type: "string" },
   by: { type: "string" },
+  "repo-dir": { type: "string" },
 } as const;
 export type DriftValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
 
-const ACTIONS = ["show", "accept", "gate"] as const;
+const ACTIONS = ["show", "accept", "gate", "patch"] as const;
 
 function age(seconds: number): string {
   if (seconds < 60) return `${Math.max(0, seconds)}s`;
@@ -97,7 +106,7 @@ export async function runDriftCommand(argv: string[]): Promise<number> {
   });
   const limit = wholeNumber(values.limit, 500, "limit", 10_000);
   const offset = wholeNumber(values.offset, 0, "offset", 1_000_000, 0);
-  if ((action === "show" || action === "accept") && !id) throw new UsageError(`${action} needs a CHANGE_EVENT_ID (see 'prodtrail drift')`, DRIFT_USAGE);
+  if ((action === "show" || action === "accept" || action === "patch") && !id) throw new UsageError(`${action} needs a CHANGE_EVENT_ID (see 'prodtrail drift')`, DRIFT_USAGE);
   if (action === "accept") {
     if (!values.ticket) throw new UsageError("--ticket is required (e.g. --ticket OPS-123)", DRIFT_USAGE);
     if (!values.note) throw new UsageError("--note is required: say why the edit stays", DRIFT_USAGE);
@@ -112,6 +121,7 @@ export async function runDriftCommand(argv: string[]): Promise<number> {
     if (values.evaluate) await new DriftJob(store, config.drift, createLogger("drift", "warn")).runOnce();
     if (gateRequest !== undefined) return await gate(store, gateRequest, values);
     if (action === "accept" && id) return await accept(store, config, id, values);
+    if (action === "patch" && id) return await patch(store, config, id, values["repo-dir"]);
     if (action === "show" && id) return await show(store, id, values.json === true);
     if (values.unmanaged) return await listUnmanaged(store, values, limit, offset);
     const rows = await listDrift(store, { states, hosts: values.host ?? [], path: values.path ?? "", repo: values.repo ?? "", needs_attention: values.flagged === true, managed_only: !states.includes("unmanaged"), limit });
@@ -195,4 +205,17 @@ async function gate(store: Store, request: ReturnType<typeof parseGate>, values:
   }
   console.log(values.json ? gateJson(report) : values.markdown ? gateMarkdown(report) : gateText(report));
   return gateExitCode(report);
+}
+
+async function patch(store: Store, config: ReturnType<typeof loadConfig>, id: string, repoDir: string | undefined): Promise<number> {
+  try {
+    const p = await buildPatch(store, config.drift.mappings, id, repoDir === undefined ? {} : { repoDir });
+    process.stdout.write(p.diff);
+    for (const note of p.notes) console.error(`prodtrail drift patch: ${note}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PatchUnavailableError)) throw error;
+    console.error(`prodtrail drift patch: ${error.message}`);
+    return 1;
+  }
 }

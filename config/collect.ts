@@ -69,6 +69,10 @@ export const collectConfigSchema = z.strictObject({
           include: z.array(z.string()).default(["**"]),
           exclude: z.array(z.string()).default(["**/*.swp", "**/*~", "**/.git/**"]),
           rescan_interval_s: z.number().int().positive().default(300),
+          /** Keep the (redacted) content of text files under these paths in their change events, for `prodtrail drift patch`; pair with drift.mappings[].keep_content. Off: []. */
+          keep_content: z.array(z.string().startsWith("/", { message: "must be an absolute path; a directory ends in /" })).default([]),
+          /** At most this many bytes kept per file (the event's raw bound is 16 KiB). */
+          keep_content_max_bytes: z.number().int().min(1).max(16_384).default(16_384),
         })
         .optional(),
       k8s: z

@@ -26,6 +26,13 @@ export const driftMappingSchema = z.strictObject({
     .max(4096)
     .refine((p) => !p.startsWith("/"), { message: "is relative to the repository root: write nginx/, not /nginx/" })
     .default(""),
+  /**
+   * Offer a backport patch (`prodtrail drift patch`, the Direct edits page's
+   * download) for edits under this mapping, from the host content the files
+   * collector keeps (collect.sources.files.keep_content: the same host paths).
+   * Off by default: host file content is shown only where someone opted in.
+   */
+  keep_content: z.boolean().default(false),
 }).refine((m) => m.host_path.endsWith("/") === (m.repo_path === "" || m.repo_path.endsWith("/")), {
   message: "host_path and repo_path must both be directories (ending in '/') or both be files",
   path: ["repo_path"],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,14 +19,14 @@ let rows: Array<z.output<typeof row>>;
 const row = z.looseObject({
   change_event_id: z.string(), host: z.string(), path: z.string(), state: z.string(), state_reason: z.string(), flagged: z.boolean(),
   actor_id: z.string(), attribution_method: z.string(), session_id: z.string(), overwritten_by: z.string(), overwrite_deploy_id: z.string(),
-  matched_commit: z.string(), lag_s: z.number().nullable(),
+  matched_commit: z.string(), lag_s: z.number().nullable(), after_hash: z.string(),
 });
 
 function cli(...args: string[]) {
   return runCli(["drift", "--config", join(dir, "prodtrail.yaml"), ...args]);
 }
 
-function idOf(n: number, name: string): string {
+function idOf(n: number | string, name: string): string {
   const v = ids[String(n)]?.[name];
   if (v === undefined) throw new Error(`class ${n} recorded no '${name}'`);
   return v;
@@ -157,6 +157,33 @@ describe("issue #12 classes through prodtrail drift", () => {
     it("a 3 s backport lag reads '3 s later', not '1 min later'", async () => {
       const shown = await cli("show", idOf(8, "edit"));
       expect(shown.stdout).toMatch(/3 s later/);
+    });
+  });
+
+  describe("backport patch", () => {
+    it("prints a unified diff of the kept host file against the deployed commit that `git apply --check` accepts", async () => {
+      const r = await cli("patch", idOf("p", "edit"));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^diff --git a\/nginx\/nginx.conf b\/nginx\/nginx.conf\n--- a\/nginx\/nginx.conf\n\+\+\+ b\/nginx\/nginx.conf\n@@ /);
+      expect(r.stderr).toMatch(new RegExp(`diff against cp@${idOf("p", "commit").slice(0, 12)}:nginx/nginx.conf`));
+      const file = join(dir, "fix.patch");
+      writeFileSync(file, r.stdout);
+      const repo = idOf("p", "repo");
+      await execFileAsync("git", ["-C", repo, "checkout", "-q", idOf("p", "commit")]);
+      await execFileAsync("git", ["-C", repo, "apply", "--check", file]);
+      // And applied, the repository file is byte for byte the host's.
+      await execFileAsync("git", ["-C", repo, "apply", file]);
+      const { stdout: blob } = await execFileAsync("git", ["-C", repo, "hash-object", join(repo, "nginx", "nginx.conf")]);
+      expect(blob.trim()).toBe(one(idOf("p", "edit")).after_hash);
+    });
+
+    it("says exactly why no patch can be made without kept content, exit 1", async () => {
+      const r = await cli("patch", idOf("p", "unkept"));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/the files collector kept no content for this change \(is .* under collect\.sources\.files\.keep_content on cp-web-2\?/);
+      const unkeptMapping = await cli("patch", idOf(1, "hotfix"));
+      expect(unkeptMapping.stderr).toMatch(/does not keep content \(set keep_content: true on it/);
     });
   });
 });

@@ -86,6 +86,7 @@ export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> 
     out.files = await FilesSource.open({
       roots: f.roots, include: f.include, exclude: f.exclude, stateDir: join(o.stateDir, "files"), host: ctx.host, env: ctx.env, labels: c.labels,
       rescanIntervalMs: f.rescan_interval_s * 1000, emit: counted(stats, pipeline), log: log.child({ source: "files" }),
+      ...(f.keep_content.length > 0 ? { keepContent: { paths: f.keep_content, maxBytes: f.keep_content_max_bytes } } : {}),
     });
     out.stats.set("files", stats);
   }

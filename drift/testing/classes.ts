@@ -170,7 +170,25 @@ async function labels(s: Scenario): Promise<Ids> {
   return { web: id(web, "the web host's edit"), db: id(db, "the db host's edit"), commit: c1 };
 }
 
-export const CLASSES = { 1: twoReleases, 2: superseded, 3: strayDeleted, 4: sudoVi, 5: auditdAndFiles, 6: renameThenEdit, 7: graphOrder, 8: backportedThenDeployed, 9: labels } as const;
+/** The backport patch: a host whose collector keeps content (mapping keep_content), a hand edit of a deployed file. */
+async function patchable(s: Scenario): Promise<Ids> {
+  const h = "cp-web-1";
+  const base = "user www-data;\nworker_processes 2;\nevents { worker_connections 1024; }\nhttp {\n  server { listen 80; }\n}\n";
+  const c1 = s.commit({ "nginx/nginx.conf": base }, s.t0 - DAY);
+  await s.index();
+  await s.deploy(h, c1, FILE);
+  const [edit] = await s.edit(h, { [EDIT]: base.replace("worker_connections 1024", "worker_connections 4096").replace("listen 80;", "listen 80;\n  server { listen 8080; }") });
+  const [other] = await s.edit("cp-web-2", { [EDIT]: conf(2) });
+  return { edit: id(edit, "the kept hand edit"), unkept: id(other, "an edit on a host that keeps nothing"), repo: s.repo, commit: c1 };
+}
+
+export const CLASSES = { 1: twoReleases, 2: superseded, 3: strayDeleted, 4: sudoVi, 5: auditdAndFiles, 6: renameThenEdit, 7: graphOrder, 8: backportedThenDeployed, 9: labels, p: patchable } as const;
+
+async function keeping(store: Store, parentDir: string): Promise<Scenario> {
+  return Scenario.create(store, (root) => ["cp-web-1", "cp-web-2"].map((h) => ({ hosts: [h], host_path: `${root(h)}/${NGINX}`, repo: "cp", repo_path: "nginx/", keep_content: true })), {
+    repoName: "cp", parentDir, keep: true, keepContent: { "cp-web-1": [NGINX] },
+  });
+}
 
 async function labelled(store: Store, parentDir: string): Promise<Scenario> {
   return Scenario.create(store, (root) => ["c9-web-1", "c9-db-1"].map((h) => ({ hosts: ["c9-*"], labels: { role: "web" }, host_path: `${root(h)}/${NGINX}`, repo: "c9", repo_path: "nginx/" })), {
@@ -179,7 +197,7 @@ async function labelled(store: Store, parentDir: string): Promise<Scenario> {
 }
 
 export async function buildClass(store: Store, n: keyof typeof CLASSES, parentDir: string): Promise<Built> {
-  const s = n === 9 ? await labelled(store, parentDir) : await scenario(store, n, parentDir, n === 7 ? ["main", "release/1"] : ["main"]);
+  const s = n === 9 ? await labelled(store, parentDir) : n === "p" ? await keeping(store, parentDir) : await scenario(store, n, parentDir, n === 7 ? ["main", "release/1"] : ["main"]);
   const ids = await CLASSES[n](s);
   return { scenario: s, ids };
 }

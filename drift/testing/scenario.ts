@@ -32,6 +32,8 @@ export interface ScenarioOptions {
   keep?: boolean;
   /** Labels a host's files collector stamps (collect.labels). */
   hostLabels?: Record<string, Record<string, string>>;
+  /** Host-relative paths whose content a host's files collector keeps (collect.sources.files.keep_content). */
+  keepContent?: Record<string, string[]>;
 }
 export const DAY = 24 * HOUR;
 
@@ -59,7 +61,7 @@ export class Scenario {
     await mkdir(repo, { recursive: true });
     execFileSync("git", ["init", "-q", "-b", "main", repo]);
     const parsed = driftConfigSchema.parse({ mappings: mappings((h) => join(dir, "hosts", h)) }).mappings;
-    return new Scenario(store, dir, parsed, { repoName: options.repoName ?? "infra", branches: options.branches ?? ["main"], parentDir: options.parentDir ?? tmpdir(), keep: options.keep ?? false, hostLabels: options.hostLabels ?? {} });
+    return new Scenario(store, dir, parsed, { repoName: options.repoName ?? "infra", branches: options.branches ?? ["main"], parentDir: options.parentDir ?? tmpdir(), keep: options.keep ?? false, hostLabels: options.hostLabels ?? {}, keepContent: options.keepContent ?? {} });
   }
 
   get repoName(): string {
@@ -102,6 +104,11 @@ export class Scenario {
     await this.indexer.indexAll();
   }
 
+  private kept(host: string): { keepContent?: { paths: string[]; maxBytes: number } } {
+    const paths = this.options.keepContent[host];
+    return paths === undefined ? {} : { keepContent: { paths: paths.map((p) => this.hostPath(host, p)), maxBytes: 16_384 } };
+  }
+
   /** Replaces the host's scan-driven files collector by a live one (fs.watch, as `prodtrail collect` runs it), same baseline. */
   async goLive(host: string): Promise<FilesSource> {
     await this.sources.get(host)?.close();
@@ -115,7 +122,7 @@ export class Scenario {
     let s = this.sources.get(host);
     if (s === undefined) {
       await mkdir(join(this.dir, "hosts", host), { recursive: true });
-      s = await FilesSource.open({ roots: [join(this.dir, "hosts", host)], stateDir: join(this.dir, "files-state", host), host, env: "prod", labels: this.options.hostLabels[host] ?? {}, emit: (e) => this.insert(e), watch: live, debounceMs: 50, reportInitial: true, log: quiet });
+      s = await FilesSource.open({ roots: [join(this.dir, "hosts", host)], stateDir: join(this.dir, "files-state", host), host, env: "prod", labels: this.options.hostLabels[host] ?? {}, ...this.kept(host), emit: (e) => this.insert(e), watch: live, debounceMs: 50, reportInitial: true, log: quiet });
       this.sources.set(host, s);
     }
     return s;

@@ -21,7 +21,7 @@ try {
   await migrate(store);
   const ids: Record<string, Record<string, string>> = {};
   const mappings: unknown[] = [];
-  for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9] as const satisfies ReadonlyArray<keyof typeof CLASSES>) {
+  for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, "p"] as const satisfies ReadonlyArray<keyof typeof CLASSES>) {
     const built = await buildClass(store, n, dir);
     ids[String(n)] = built.ids;
     mappings.push(...built.scenario.mappings);

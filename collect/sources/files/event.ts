@@ -1,4 +1,5 @@
 import { deriveEventId, parseEventOrThrow, type AuditEvent } from "../../../schemas";
+import type { Kept } from "./kept";
 import type { Change } from "./observe";
 
 /**
@@ -14,6 +15,8 @@ export interface ChangeContext {
   host: string;
   env: string;
   labels?: Readonly<Record<string, string>>;
+  /** Kept host content (opted in): `raw` holds it, label `kept` says how (kept.ts). */
+  kept?: Kept;
   /** Counts from the line diff, when both sides were small text. */
   diff: { added: number; removed: number } | null;
   owner: string | undefined;
@@ -52,7 +55,8 @@ export function changeEvent(change: Change, ctx: ChangeContext): AuditEvent {
     ...(modeBits !== undefined ? { mode: octalMode(modeBits) } : {}),
     ...(ctx.owner !== undefined ? { owner: ctx.owner } : {}),
     ...(ctx.diff !== null ? { diff_added: ctx.diff.added, diff_removed: ctx.diff.removed } : {}),
-    ...(labelsOf(ctx.labels, (after ?? before)?.kind === "symlink")),
+    ...(labelsOf({ ...ctx.labels, ...(ctx.kept ? { kept: ctx.kept.kept } : {}) }, (after ?? before)?.kind === "symlink")),
+    ...(ctx.kept?.raw !== undefined ? { raw: ctx.kept.raw } : {}),
   });
 }
 

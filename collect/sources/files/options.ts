@@ -10,6 +10,14 @@ export interface FilesSourceOptions {
   stateDir: string;
   host: string;
   env: string;
+  /**
+   * Keep the new content of text files under these paths (directory prefixes
+   * ending in '/', or files) in the change event's `raw`, redacted like
+   * commands and at most `maxBytes` (≤ 16 KiB, the event's raw bound), so
+   * `prodtrail drift patch` can turn a hotfix into a commit. Off by default:
+   * host file content leaves the host only where someone opted in.
+   */
+  keepContent?: { paths: readonly string[]; maxBytes: number };
   /** Stamped on every change (collect.labels), so drift mappings can select by them. */
   labels?: Readonly<Record<string, string>>;
   /** Resolves once the events are durable (spooled); the baseline advances only after. */

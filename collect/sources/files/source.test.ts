@@ -218,6 +218,27 @@ describe("FilesSource", () => {
     expect(byPath(conf).at(-1)?.after_hash).toBe(gitHash(conf));
   });
 
+  it("keeps the redacted content of opted-in text files, bounded, and says when it could not", async () => {
+    const kept = join(root, "nginx", "kept.conf");
+    const secret = join(root, "nginx", "db.conf");
+    const big = join(root, "nginx", "big.conf");
+    const elsewhere = join(root, "other.conf");
+    await writeFile(kept, "worker_processes 4;\n");
+    await writeFile(secret, "url=postgres://app:S3cretPass@db/prod\n");
+    await writeFile(big, "x".repeat(20_000));
+    await writeFile(elsewhere, "not opted in\n");
+    const src = await openSource({ reportInitial: true, keepContent: { paths: [`${join(root, "nginx")}/`], maxBytes: 16_384 } });
+    await src.scan();
+    expect(byPath(kept)[0]).toMatchObject({ raw: "worker_processes 4;\n", labels: { kept: "content" } });
+    expect(byPath(secret)[0]?.labels).toEqual({ kept: "redacted" });
+    expect(byPath(secret)[0]?.raw).not.toContain("S3cretPass");
+    expect(byPath(big)[0]).toMatchObject({ labels: { kept: "too-large" } });
+    expect(byPath(big)[0]?.raw).toBeUndefined();
+    expect(byPath(elsewhere)[0]?.raw).toBeUndefined();
+    expect(byPath(elsewhere)[0]?.labels?.kept).toBeUndefined();
+    await src.close();
+  });
+
   it("rescans on shutdown: a change the watcher has not delivered yet is reported by close()", async () => {
     const conf = join(root, "nginx", "late.conf");
     await writeFile(conf, "a\n");

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from "../../../lib/log";
 import { Baseline } from "./baseline";
 import { FileChangedWhileHashingError } from "./blob";
 import { changeEvent } from "./event";
+import { keptContent } from "./kept";
 import { PathFilter } from "../../../lib/glob";
 import { dedupe, diffOf } from "./changes";
 import { classify, observe, unchanged, type Change, type Observed } from "./observe";
@@ -137,6 +138,7 @@ export class FilesSource {
           host: this.opts.host,
           env: this.opts.env,
           ...(this.opts.labels ? { labels: this.opts.labels } : {}),
+          kept: keptContent(change, this.opts.keepContent),
           diff: await diffOf(change, this.baseline),
           owner: uid === undefined ? undefined : await this.owners.nameOf(uid),
           now,
