@@ -38,6 +38,15 @@ import { monthOf, partitionChunks } from "./partition-chunks";
  *
  * insertEvents itself does not consult the index: it is the raw append for
  * writers that create their own events (CLI, tests planting duplicates).
+ *
+ * Residual race, stated honestly: the lock is per process. Two PROCESSES
+ * that write one store without Kafka between them (several `serve` gateways
+ * in embedded-gateway mode against one ClickHouse server, or a gateway's
+ * StoreSink beside ingest workers) can both find a new id absent and both
+ * store it, within the ~10 ms between lookup and insert. Same sort key: the
+ * first received still wins every read (layer 4), but the later sender was
+ * told 200. Different env or occurred_at: both rows stay visible. Scale mode
+ * as shipped (gateway → Kafka → workers) has no such window.
  */
 export async function insertEvents(
   store: Store,
