@@ -76,7 +76,7 @@ export function checkRequestHost(headers: { host?: string | undefined; origin?: 
     originHost = undefined;
   }
   if (originHost !== undefined && allowed.has(originHost)) return { ok: true };
-  return { ok: false, status: 403, message: `Origin ${JSON.stringify(origin.slice(0, 200))} is not one of this server's public URLs (${known}); requests from other sites are refused` };
+  return { ok: false, status: 403, message: `Origin ${JSON.stringify(origin.slice(0, 200))} is not this server (its public URLs: ${known}); requests from other sites are refused` };
 }
 
 const PUBLIC_URL_KEY = Symbol.for("prodtrail.public-url");

@@ -25,9 +25,9 @@ export async function storedIds(store: Store, events: readonly AuditEvent[]): Pr
 }
 
 /** The real `serve` listener without Next over `store`; jobs off so a test's own runs are the only ones. Closed by the caller. */
-export function startTestGateway(store: Store, server: Record<string, unknown> = {}): Promise<RunningServe> {
+export function startTestGateway(store: Store, server: Record<string, unknown> = {}, config: Record<string, unknown> = {}): Promise<RunningServe> {
   return startServe({
-    config: configSchema.parse({ server: { host: "127.0.0.1", port: 0, ...server }, integrity: { interval_s: 0 }, drift: { interval_seconds: 0 } }),
+    config: configSchema.parse({ server: { host: "127.0.0.1", port: 0, ...server }, integrity: { interval_s: 0 }, drift: { interval_seconds: 0 }, ...config }),
     log: testLog,
     store,
     dashboard: false,
@@ -47,7 +47,7 @@ export function postEvents(url: string, events: readonly unknown[], token?: stri
  * A test file's own store and the gateways it starts: opened before the
  * file's tests, every gateway closed and the database dropped after.
  */
-export function useGatewayFixture(): { readonly store: TestStore; serve(apiKeys?: "loopback-exempt" | "required", server?: Record<string, unknown>): Promise<RunningServe> } {
+export function useGatewayFixture(): { readonly store: TestStore; serve(apiKeys?: "loopback-exempt" | "required", server?: Record<string, unknown>, config?: Record<string, unknown>): Promise<RunningServe> } {
   const servers: RunningServe[] = [];
   let store: TestStore | undefined;
   beforeAll(async () => {
@@ -65,8 +65,8 @@ export function useGatewayFixture(): { readonly store: TestStore; serve(apiKeys?
     get store() {
       return opened();
     },
-    async serve(apiKeys = "loopback-exempt", server = {}) {
-      const running = await startTestGateway(opened(), { api_keys: apiKeys, ...server });
+    async serve(apiKeys = "loopback-exempt", server = {}, config = {}) {
+      const running = await startTestGateway(opened(), { api_keys: apiKeys, ...server }, config);
       servers.push(running);
       return running;
     },
