@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_RULES_DIR } from "../detections/load";
-import { runCli } from "../test/cli";
+import { execFileAsync, REPO_ROOT, runCli } from "../test/cli";
 
 /** `prodtrail detections` as a user runs it in CI: the real binary, a directory of their own rules. */
 let dir: string;
@@ -24,6 +24,18 @@ describe("prodtrail detections", () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain("FAIL prodtrail-ssh-brute-force: ten failures from one address in ten minutes is one finding naming it");
     expect(failed.stdout).toContain("2 of 3 cases passed");
+  }, 120_000);
+
+  it("run stores the findings of the window once: a second run over the same events finds them again but adds none", async () => {
+    const config = join(dir, "run.yaml");
+    writeFileSync(config, `data_dir: ${join(dir, "run-data")}\n`);
+    await execFileAsync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "detections", "testdata", "seed-cli.ts"), config], { cwd: REPO_ROOT });
+    const first = await runCli(["detections", "run", "--since", "1h", "--config", config]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("12 failed logins from 198.51.100.23");
+    expect(first.stdout).toMatch(/: 1 new findings\n$/);
+    const again = await runCli(["detections", "run", "--since", "1h", "--config", config]);
+    expect(again.stdout).toMatch(/: 0 new findings\n$/);
   }, 120_000);
 
   it("list refuses a configured rule directory holding a bad rule, with file, line and reason", async () => {
