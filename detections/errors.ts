@@ -9,7 +9,8 @@ export class RuleLoadError extends Error {
     readonly line: number,
     readonly reason: string,
   ) {
-    super(`${file}:${line}: ${reason}`);
+    // Line 0: the problem is the file or directory itself, not a line in it.
+    super(line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
     this.name = "RuleLoadError";
   }
 }
