@@ -13,15 +13,6 @@ export interface Rejection {
 }
 
 /**
- * Kafka codes that are about the events themselves. Authorization, unknown
- * topic or protocol mismatches are also "permanent" to the broker, but they
- * are the deployment's fault: those batches stay in the spool (retried,
- * logged at error) until an operator fixes the config, rather than every
- * event of the outage being moved to rejected files.
- */
-const EVENT_CODES = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE"]);
-
-/**
  * The shipper's publish: events the sink refuses for good are written with
  * their reasons to `<state_dir>/rejected/<timestamp>.jsonl` (fsynced, kept,
  * logged at error) and the rest is published; the batch is then acked.
@@ -46,7 +37,7 @@ export function publishWithRejects(sink: Sink, rejectedDir: string, log: Logger)
         await write(events.flatMap((event, i) => { const reasons = byIndex.get(i); return reasons ? [{ event, reasons }] : []; }));
         return publish(events.filter((_, i) => !byIndex.has(i)));
       }
-      if (err instanceof KafkaSinkError && !err.retriable && err.code !== undefined && EVENT_CODES.has(err.code)) {
+      if (err instanceof KafkaSinkError && err.refusesTheEvents) {
         if (events.length === 1 && events[0]) return write([{ event: events[0], reasons: [{ field: "(kafka)", message: err.message }] }]);
         return bisect(events, publish);
       }

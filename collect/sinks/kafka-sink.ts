@@ -13,6 +13,15 @@ export interface KafkaSinkOptions {
   sendTimeoutMs?: number;
 }
 
+/**
+ * Kafka codes that are about the events themselves. Authorization, unknown
+ * topic or protocol mismatches are also "permanent" to the broker, but they
+ * are the deployment's fault: those batches stay in the spool (retried,
+ * logged at error) until an operator fixes the config, rather than every
+ * event of the outage being moved to rejected files.
+ */
+const EVENT_CODES: ReadonlySet<string> = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE"]);
+
 /** A publish that Kafka did not acknowledge. `retriable` false: resending the same events cannot succeed. */
 export class KafkaSinkError extends Error {
   override readonly name = "KafkaSinkError";
@@ -25,6 +34,11 @@ export class KafkaSinkError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  /** The broker refused these events for what they are (size, format): final, for the events, not the deployment. */
+  get refusesTheEvents(): boolean {
+    return !this.retriable && this.code !== undefined && EVENT_CODES.has(this.code);
   }
 }
 

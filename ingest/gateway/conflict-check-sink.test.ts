@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { KafkaSink } from "../../collect/sinks/kafka-sink";
 import { startServe, type RunningServe } from "../../server/serve";
@@ -37,5 +38,16 @@ describe.skipIf(!kafka.available)(`scale-mode gateway conflict check ${kafka.ski
     expect((await postBatch(serve.url, JSON.stringify({ events: [fresh, original] }))).status).toBe(200);
     const published = await readTopic(kafka.connection(), topic);
     expect(published.map((m) => m.key?.toString())).toEqual([fresh.event_id, original.event_id]);
+  });
+
+  it("answers a final refusal, not 503, for an event the broker refuses for its size (issue #9 class 5)", async () => {
+    if (!serve) throw new Error("the first test starts the gateway");
+    // 5,000 files × 600 random hex characters: a valid commit event of ~3 MB that compresses to ~1.5 MB,
+    // over the broker's 1 MiB message limit.
+    const files = Array.from({ length: 5_000 }, () => ({ path: randomBytes(300).toString("hex"), blob: randomBytes(20).toString("hex") }));
+    const huge = makeEvent({ type: "codebase.commit", files });
+    const res = await postBatch(serve.url, JSON.stringify({ events: [huge] }));
+    expect(res.status).toBe(422);
+    expect(res.headers.get("retry-after")).toBeNull();
   });
 });

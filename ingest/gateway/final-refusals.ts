@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { KafkaSinkError } from "../../collect/sinks/kafka-sink";
 import { EventConflictError, isDeterministicRefusal } from "../../store/refusals";
 import { sendError } from "./respond";
 
@@ -11,8 +12,9 @@ import { sendError } from "./respond";
  *    named (index, event_id) so the collector files exactly those and
  *    resends the rest. Nothing of the batch was stored.
  *  - 422: the store refused the rows themselves (a parse error of the
- *    engine, store/refusals.ts). The engine does not say which row, so the
- *    collector narrows it down by halves to the one event it files.
+ *    engine, store/refusals.ts), or Kafka refused the events (too large,
+ *    scale mode). Neither says which event, so the collector narrows it
+ *    down by halves to the one event it files.
  * Returns false for anything else (an outage: the caller answers 503).
  */
 export function answerFinalRefusal(res: ServerResponse, error: unknown, log: Logger): boolean {
@@ -31,6 +33,13 @@ export function answerFinalRefusal(res: ServerResponse, error: unknown, log: Log
           },
         ],
       })),
+    });
+    return true;
+  }
+  if (error instanceof KafkaSinkError && error.refusesTheEvents) {
+    log.error({ err: error }, "events: Kafka refused the batch's events for good (422)");
+    sendError(res, 422, `Kafka refused this batch's events for good (${error.code ?? "?"}), nothing was accepted (resending it cannot help): ${error.message.slice(0, 500)}`, {
+      kafka_code: error.code,
     });
     return true;
   }
