@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { clickhouseConfigSchema } from "../config/schema";
@@ -12,14 +12,15 @@ import { configuredRules, DetectionsConfigError, loadCheckedRules } from "../det
 import { runRule } from "../detections/run-rule";
 import { activeSuppressions } from "../detections/suppressions";
 import { planWindows } from "../detections/windows";
+import { notificationDeadLettersQuery } from "../detections/notify/dead-letters";
 import { migrate } from "../store/migrate";
 import { openStore } from "../store/open";
-import { existsSync } from "node:fs";
 import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
 
 const USAGE = `usage: prodtrail detections list [--json]
        prodtrail detections run [--since DURATION] [--json]
        prodtrail detections test [DIR]
+       prodtrail detections dead-letters [--json]
 
 list  the rules this configuration runs (built-in and detections.rule_dirs).
 run   evaluates every rule once over events received since DURATION ago
@@ -27,7 +28,8 @@ run   evaluates every rule once over events received since DURATION ago
       directly: embedded mode needs 'prodtrail serve' stopped, or CLICKHOUSE_URL.
 test  runs every rule's fixtures (<rule>.fixtures.yml beside it) in a scratch
       store: events in, expected findings out. DIR: only the rules in DIR.
-      Exit code 1 when a case fails, so rules can be kept in CI.`;
+      Exit code 1 when a case fails, so rules can be kept in CI.
+dead-letters  webhook deliveries that failed every attempt (newest first).`;
 
 const OPTIONS = { ...CONFIG_OPTION, json: { type: "boolean" }, since: { type: "string" } } as const;
 
@@ -49,6 +51,7 @@ export async function runDetectionsCommand(argv: string[]): Promise<number> {
     if (action === "list") return list(values.config, values.json === true);
     if (action === "run") return await run(values.config, parseDuration(values.since ?? "1h"), values.json === true);
     if (action === "test") return await test(values.config, dir);
+    if (action === "dead-letters") return await deadLetters(values.config, values.json === true);
   } catch (error) {
     if (error instanceof RuleLoadError || error instanceof DetectionsConfigError) {
       console.error(`prodtrail detections: ${error.message}`);
@@ -56,7 +59,7 @@ export async function runDetectionsCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  throw new UsageError(action === undefined ? "name an action: list, run or test" : `unknown action '${action}' (expected list, run or test)`, USAGE);
+  throw new UsageError(action === undefined ? "name an action: list, run, test or dead-letters" : `unknown action '${action}' (expected list, run, test or dead-letters)`, USAGE);
 }
 
 function list(configPath: string | undefined, json: boolean): number {
@@ -110,5 +113,20 @@ async function test(configPath: string | undefined, dir: string | undefined): Pr
   } finally {
     await store.close();
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function deadLetters(configPath: string | undefined, json: boolean): Promise<number> {
+  const config = loadConfig({ path: configPath });
+  const store = await openStore({ clickhouse: config.clickhouse, dataDir: config.data_dir });
+  try {
+    await migrate(store);
+    const rows = await notificationDeadLettersQuery(store, { limit: 1000 });
+    if (json) console.log(JSON.stringify(rows, null, 2));
+    else if (rows.length === 0) console.log("no failed notifications");
+    else for (const r of rows) console.log(`${r.failed_at}  ${r.destination.padEnd(16)} ${r.finding_id}  ${r.attempts} attempts: ${r.last_error}`);
+    return 0;
+  } finally {
+    await store.close();
   }
 }
