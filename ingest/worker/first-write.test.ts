@@ -108,6 +108,13 @@ const conflictFindings = defineQuery({
   sql: (t) => `SELECT finding_id FROM ${t.findings} FINAL WHERE detector = 'integrity' AND has(event_ids, {id:String}) AND position(finding_id, ':conflict:') > 0`,
 });
 
+const skewFindings = defineQuery({
+  name: "test.first_write.skew_findings",
+  params: z.object({ host: z.string() }),
+  row: z.object({ finding_id: z.string() }),
+  sql: (t) => `SELECT finding_id FROM ${t.findings} FINAL WHERE detector = 'integrity' AND host = {host:String} AND position(finding_id, ':clock-skew:') > 0`,
+});
+
 describe.skipIf(!kafka.available)(`first stored version wins on the Kafka path ${kafka.skipReason}`, () => {
   it("dead-letters a conflicting copy with reason conflict, absorbs an identical one, keeps the original", async () => {
     const { topic, dlqTopic, groupId, store, produce } = await setup(2);
@@ -135,6 +142,17 @@ describe.skipIf(!kafka.available)(`first stored version wins on the Kafka path $
     for (const original of originals) await expectOnly(store, original);
     const dlq = await readTopic(kafka.connection(), dlqTopic);
     expect(dlq.map((m) => m.headers[DEAD_LETTER_HEADERS.reason])).toEqual(forged.map(() => "conflict"));
+  });
+
+  it("stores events stamped far from their arrival and flags their source once (clock skew)", async () => {
+    const { topic, groupId, store, produce } = await setup(2);
+    const skewed = makeEvents(40, { host: "skewed-kafka", occurred_at: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await produce(skewed.slice(0, 20));
+    await waitCommitted(groupId, topic);
+    await produce(skewed.slice(20));
+    await waitCommitted(groupId, topic);
+    expect((await countQuery(store, {}))[0]?.events).toBe(40);
+    expect(await skewFindings(store, { host: "skewed-kafka" })).toHaveLength(1);
   });
 
   it("stores a valid batch spanning 110 months (a git history indexed the first time) and commits", async () => {
