@@ -18,6 +18,13 @@ const serve = fx.serve;
 
 const post = postEvents;
 
+const refusalFindings = defineQuery({
+  name: "test.server_only.refusal_findings",
+  params: z.object({}),
+  row: z.object({ finding_id: z.string(), event_ids: z.array(z.string()) }),
+  sql: (t) => `SELECT finding_id, event_ids FROM ${t.findings} FINAL WHERE startsWith(finding_id, 'integrity-refusal:server-only:web-01:')`,
+});
+
 const driftState = defineQuery({
   name: "test.server_only.drift_state",
   params: z.object({ id: z.string() }),
@@ -39,6 +46,9 @@ describe("server-only records through the gateway", () => {
       rejected: [{ index: 1, issues: expect.arrayContaining([expect.objectContaining({ field: "events[1].type" }), expect.objectContaining({ field: "events[1].attribution_method" })]) }],
     });
     expect(await storedIds(fx.store, [honest, forged])).toEqual([]);
+    // The attempt is on the record: one integrity finding for this key and hour, naming the forged event.
+    for (let i = 0; i < 100 && (await refusalFindings(fx.store, {})).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await refusalFindings(fx.store, {})).toEqual([{ finding_id: expect.stringMatching(/^integrity-refusal:server-only:web-01:/), event_ids: [forged.event_id] }]);
   });
 
   it("refuses the same from an unauthenticated loopback post, and a dashboard sign-in lookalike", async () => {
