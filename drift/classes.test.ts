@@ -60,6 +60,10 @@ describe("issue #12 classes through prodtrail drift", () => {
     expect(one(idOf(1, "r2")).state).toBe("sanctioned");
   });
 
+  it("a change the pipeline made shows the deployer, not 'unknown'", () => {
+    expect(one(idOf(1, "r1"))).toMatchObject({ state: "sanctioned", actor_id: "ci", attribution_method: "ci-identity" });
+  });
+
   it("2. an edit superseded by a later edit that a commit brought is 'superseded', out of --flagged", async () => {
     const first = one(idOf(2, "first"));
     expect(first.state).toBe("superseded");

@@ -26,6 +26,8 @@ export interface DeployFacts {
   deploy_commit_known: number;
   next_sanctioned: number;
   next_deploy_id: string;
+  /** Who ran the deploy that wrote the content (the deploy event's attribution), '' when no deploy wrote it. */
+  deployer: { actorId: string; method: string; confidence: number } | null;
 }
 export type Facts = FactsRow & DeployFacts;
 
@@ -37,12 +39,17 @@ interface Candidate {
   atMs: number;
   commitAtMs: number;
   known: boolean;
+  actorId: string;
+  method: string;
+  confidence: number;
 }
 
 const PIPELINE_CHANNELS: ReadonlySet<string> = new Set(["ci-deploy", "config-mgmt"]);
 
 function candidates(rows: readonly DeployCandidateRow[]): Candidate[] {
-  return rows.map(([eventId, deployId, commit, at, commitAt, known]) => ({ eventId, deployId, commit, at, atMs: chMs(at), commitAtMs: present(commitAt) ? chMs(commitAt) : Number.NaN, known: known === 1 }));
+  return rows.map(([eventId, deployId, commit, at, commitAt, known, actorId, method, confidence]) => ({
+    eventId, deployId, commit, at, atMs: chMs(at), commitAtMs: present(commitAt) ? chMs(commitAt) : Number.NaN, known: known === 1, actorId, method, confidence,
+  }));
 }
 
 interface Write {
@@ -86,5 +93,6 @@ export function withDeploys(f: FactsRow, trees: TreeIndex): Facts {
     deploy_commit_known: shown?.known === true ? 1 : 0,
     next_sanctioned: f.next_id !== "" && (PIPELINE_CHANNELS.has(f.next_channel) || next !== undefined) ? 1 : 0,
     next_deploy_id: next?.deployId ?? "",
+    deployer: own === undefined ? null : { actorId: own.actorId, method: own.method, confidence: own.confidence },
   };
 }

@@ -23,7 +23,7 @@ import { defineQuery } from "../store/query";
  * repository (code_deletes) and a deployed tree without the path.
  */
 const ts = z.string();
-const candidate = z.tuple([z.string(), z.string(), z.string(), ts, ts, z.coerce.number().int()]);
+const candidate = z.tuple([z.string(), z.string(), z.string(), ts, ts, z.coerce.number().int(), z.string(), z.string(), z.coerce.number()]);
 export type DeployCandidateRow = z.output<typeof candidate>;
 export const factsRow = z.object({
   event_id: z.string(),
@@ -45,7 +45,7 @@ export const factsRow = z.object({
   attribution_confidence: z.coerce.number(),
   session_id: z.string(),
   prev_t: ts,
-  /** Deploys of the mapped repository to the host within the window: (event id, deploy id, commit, at, commit time, commit indexed). */
+  /** Deploys of the mapped repository to the host within the window: (event id, deploy id, commit, at, commit time, commit indexed, deployer, its attribution method and confidence). */
   cands: z.array(candidate),
   /** When the repository first had a file at repo_path ('' or 1970: never). */
   path_first_at: ts,
@@ -152,7 +152,8 @@ WITH
   ),
   deploys AS (
     SELECT env AS d_env, host AS d_host, toString(repo) AS d_repo, commit AS d_commit, deploy_id AS d_deploy_id,
-           event_id AS d_event_id, occurred_at AS d_at, intDiv(toUnixTimestamp(occurred_at), bucket_s) + arrayJoin([-1, 0, 1]) AS d_bucket
+           event_id AS d_event_id, occurred_at AS d_at, intDiv(toUnixTimestamp(occurred_at), bucket_s) + arrayJoin([-1, 0, 1]) AS d_bucket,
+           actor_id AS d_actor, toString(attribution_method) AS d_method, attribution_confidence AS d_confidence
     FROM ${tb.events} FINAL WHERE type = 'deploy.release' AND outcome != 'failure'
   ),
   deploy_commits AS (
@@ -161,7 +162,7 @@ WITH
   ),
   cands AS (
     SELECT event_id AS c_id, path AS c_path, m AS c_m,
-           arraySort(x -> x.4, groupArray(tuple(d_event_id, d_deploy_id, d_commit, toString(d_at), toString(cc_at), toUInt8(cc_commit != '')))) AS c_list
+           arraySort(x -> x.4, groupArray(tuple(d_event_id, d_deploy_id, d_commit, toString(d_at), toString(cc_at), toUInt8(cc_commit != ''), d_actor, d_method, d_confidence))) AS c_list
     FROM (SELECT event_id, path, m, env, host, repo, t FROM mapped WHERE m != 0) AS mc
     INNER JOIN deploys ON mc.env = deploys.d_env AND mc.host = deploys.d_host AND mc.repo = deploys.d_repo
                       AND intDiv(toUnixTimestamp(mc.t), bucket_s) = deploys.d_bucket

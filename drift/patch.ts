@@ -77,11 +77,16 @@ async function repositoryContent(store: Store, blob: string, repoDir: string | u
   return { text: stdout.toString("utf8"), from: `${repoDir} (git cat-file)` };
 }
 
-export async function buildPatch(store: Store, mappings: readonly DriftMapping[], changeEventId: string, options: { repoDir?: string } = {}): Promise<Patch> {
+/**
+ * `mappings`: the drift config's, to honour a mapping's keep_content; the
+ * dashboard does not hold the config, so it passes undefined and relies on
+ * the collector-side opt-in (no content is kept where nobody opted in).
+ */
+export async function buildPatch(store: Store, mappings: readonly DriftMapping[] | undefined, changeEventId: string, options: { repoDir?: string } = {}): Promise<Patch> {
   const [edit] = await editQuery(store, { id: changeEventId });
   if (edit === undefined) throw new PatchUnavailableError(`no direct edit with change event id ${changeEventId}; list them with 'prodtrail drift'`);
   if (edit.repo === "") throw new PatchUnavailableError(`${edit.host}:${edit.path} is unmanaged: no drift mapping names the repository it belongs in`);
-  if (!mapPath(mappings, edit.host, edit.labels, edit.path).some((m) => m.mapping.keep_content)) {
+  if (mappings !== undefined && !mapPath(mappings, edit.host, edit.labels, edit.path).some((m) => m.mapping.keep_content)) {
     throw new PatchUnavailableError(`no patch: the drift mapping of ${edit.host}:${edit.path} does not keep content (set keep_content: true on it, and collect.sources.files.keep_content on the host)`);
   }
   if (edit.op === "delete" || edit.after_hash === "") throw new PatchUnavailableError(`no patch: the edit deleted ${edit.path}; 'git rm ${edit.repo_path}' in ${edit.repo} is the backport`);

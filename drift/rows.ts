@@ -57,7 +57,15 @@ export function driftRow(input: DriftRowInput, nowMs: number): Record<string, un
   };
 }
 
-/** A sanctioned change names its pipeline or config-management identity, as the event does. */
+/**
+ * A sanctioned change names the pipeline that made it: the deploy's own
+ * attribution when a deploy wrote the content (the files collector sees
+ * content, not people: its change says "unknown"), else the change event's
+ * (a ci-deploy or config-mgmt channel event carries its identity).
+ */
 export function eventAttribution(f: Facts): Attribution {
+  if (f.deployer !== null && f.deployer.actorId !== "" && (f.actor_id === "" || f.actor_id === "unknown")) {
+    return { actorId: f.deployer.actorId, method: f.deployer.method || "none", confidence: f.deployer.confidence, sessionId: "", evidence: `deploy ${f.deploy_id || f.deploy_event_id} wrote it` };
+  }
   return { actorId: f.actor_id || "unknown", method: f.attribution_method || "none", confidence: f.attribution_confidence, sessionId: f.session_id, evidence: "the change event's own attribution" };
 }

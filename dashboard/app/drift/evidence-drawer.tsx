@@ -2,6 +2,7 @@ import Link from "next/link";
 import { can, type Viewer } from "../../lib/auth/permissions";
 import { driftEdit } from "../../lib/data/drift";
 import type { Store } from "../../../store/open";
+import { formatLag } from "../../../drift/classify";
 import { ACCEPTABLE_STATES, isDriftState } from "../../../drift/states";
 import { AcceptForm } from "./accept-form";
 
@@ -24,7 +25,7 @@ export async function EvidenceDrawer({ viewer, store, id, closeHref }: { viewer:
         <dt>Mapped to</dt><dd>{e.repo ? <code>{e.repo}:{e.repo_path}</code> : "no mapping (unmanaged)"}</dd>
         <dt>Who</dt><dd>{e.actor_id} <span className="muted">({e.attribution_method}, confidence {e.attribution_confidence.toFixed(2)})</span></dd>
         <dt>Session</dt><dd>{e.session_id || "—"}</dd>
-        <dt>Commit</dt><dd>{e.matched_commit ? <code>{e.matched_commit.slice(0, 12)}</code> : <span className="muted">no commit holds this content</span>}{e.lag_s !== null ? ` (${(e.lag_s / 3600).toFixed(1)} h after the edit)` : ""}</dd>
+        <dt>Commit</dt><dd>{e.matched_commit ? <code>{e.matched_commit.slice(0, 12)}</code> : <span className="muted">no commit holds this content</span>}{e.lag_s !== null ? ` (${formatLag(e.lag_s)} after the edit)` : ""}</dd>
         <dt>Overwritten by</dt><dd>{e.overwritten_by ? <>{e.overwrite_deploy_id ? `deploy ${e.overwrite_deploy_id}, ` : ""}change <code>{e.overwritten_by}</code> at {e.overwritten_at}</> : "—"}</dd>
         {e.accepted_by ? <><dt>Accepted</dt><dd>{e.accepted_by} · {e.accepted_ticket} · {e.accepted_note}</dd></> : null}
       </dl>
@@ -34,6 +35,9 @@ export async function EvidenceDrawer({ viewer, store, id, closeHref }: { viewer:
           <li key={t.event_id}><time>{t.occurred_at}</time> <code>{t.type}</code> {t.actor_id} {t.command ? <code>{t.command}</code> : null}</li>
         ))}
       </ol>
+      {e.repo && e.after_hash ? (
+        <p><a href={`/drift/patch?id=${encodeURIComponent(e.change_event_id)}`} download data-testid="drift-patch">Download backport patch</a> <span className="muted">(for <code>git apply</code> in {e.repo}; needs the host content kept: collect.sources.files.keep_content)</span></p>
+      ) : null}
       {acceptable ? <AcceptForm changeEventId={e.change_event_id} /> : null}
     </aside>
   );

@@ -5,9 +5,10 @@ import { recordAudit } from "../../lib/audit";
 import { ForbiddenNotice } from "../../lib/auth/forbidden-notice";
 import { ForbiddenError } from "../../lib/auth/permissions";
 import { requireViewer } from "../../lib/auth/session";
-import { driftEdits, openDirectEditsTile } from "../../lib/data/drift";
+import { driftEdits, openDirectEditsTile, unmanagedGroups } from "../../lib/data/drift";
 import { getStore } from "../../lib/store";
 import type { DriftRow } from "../../../drift/queries";
+import type { UnmanagedGroup } from "../../../drift/unmanaged";
 import { DRIFT_STATES, isDriftState, type DriftState } from "../../../drift/states";
 import { EvidenceDrawer } from "./evidence-drawer";
 
@@ -24,7 +25,10 @@ function age(seconds: number): string {
   return `${Math.floor(seconds / 86_400)} d`;
 }
 
-/** Filters live in the URL (?state=…&host=…&path=…&repo=…&edit=<id>) so a view can be shared. */
+/** Unmanaged paths per page: a fleet's churn on unmapped paths is thousands of changes of a few hundred paths. */
+const UNMANAGED_PAGE = 50;
+
+/** Filters live in the URL (?state=…&host=…&path=…&repo=…&edit=<id>&upage=N) so a view can be shared. */
 export default async function DriftPage({ searchParams }: { searchParams: Promise<Raw> }) {
   const viewer = await requireViewer();
   const raw = await searchParams;
@@ -33,6 +37,7 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
   const path = first(raw, "path");
   const repo = first(raw, "repo");
   const edit = first(raw, "edit");
+  const upage = Math.max(0, Math.min(10_000, Number.parseInt(first(raw, "upage") || "0", 10) || 0));
   const store = getStore();
   const query = new URLSearchParams();
   for (const s of states) query.append("state", s);
@@ -50,16 +55,19 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
     if (s) q.set("state", s);
     return `/drift?${q.toString()}`;
   };
-  let rows, tile;
+  let rows, tile, unmanaged;
   try {
-    [rows, tile] = await Promise.all([driftEdits(viewer, store, { states, hosts, path, repo, limit: 1000 }), openDirectEditsTile(viewer, store)]);
+    [rows, tile, unmanaged] = await Promise.all([
+      driftEdits(viewer, store, { states: states.filter((s) => s !== "unmanaged"), hosts, path, repo, managed_only: true, limit: 1000 }),
+      openDirectEditsTile(viewer, store),
+      repo !== "" || (states.length > 0 && !states.includes("unmanaged")) ? Promise.resolve({ groups: [], totalPaths: 0 }) : unmanagedGroups(viewer, store, { hosts, path, limit: UNMANAGED_PAGE, offset: upage * UNMANAGED_PAGE }),
+    ]);
   } catch (error) {
     if (error instanceof ForbiddenError) return <ForbiddenNotice error={error} />;
     throw error;
   }
-  // Unmanaged edits are shown apart (DESIGN.md): no mapping means no verdict, never "fine".
-  const managed = rows.filter((r) => r.state !== "unmanaged");
-  const unmanaged = rows.filter((r) => r.state === "unmanaged");
+  // Unmanaged changes are shown apart (DESIGN.md), grouped by path and paged: no mapping means no verdict, never "fine".
+  const managed = states.length === 1 && states[0] === "unmanaged" ? [] : rows;
   const counts = new Map(tile.byState.map((r) => [r.state, r.edits]));
   await recordAudit(viewer, { action: "view", resource: "/drift", params: Object.fromEntries(query) });
   return (
@@ -82,11 +90,16 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
         <button type="submit">Filter</button>
       </form>
       {managed.length === 0 ? <div className="notice empty">No direct edits match.</div> : <EditsTable rows={managed} href={(id) => here({ edit: id })} selected={edit} />}
-      {unmanaged.length > 0 ? (
+      {unmanaged.totalPaths > 0 ? (
         <>
           <h2>Unmanaged: no mapping covers these paths</h2>
-          <p className="sub">No verdict either way — add a <code>drift.mappings</code> entry in prodtrail.yaml to judge them against a repository.</p>
-          <EditsTable rows={unmanaged} href={(id) => here({ edit: id })} selected={edit} />
+          <p className="sub">No verdict either way — add a <code>drift.mappings</code> entry in prodtrail.yaml to judge them against a repository. {unmanaged.totalPaths} paths, grouped.</p>
+          <UnmanagedTable groups={unmanaged.groups} href={(id) => here({ edit: id })} />
+          <nav aria-label="unmanaged pages" className="pager" data-testid="drift-unmanaged-pages">
+            {upage > 0 ? <Link href={here({ upage: String(upage - 1) })}>← newer</Link> : null}
+            <span className="muted"> paths {upage * UNMANAGED_PAGE + 1}–{upage * UNMANAGED_PAGE + unmanaged.groups.length} of {unmanaged.totalPaths} </span>
+            {(upage + 1) * UNMANAGED_PAGE < unmanaged.totalPaths ? <Link href={here({ upage: String(upage + 1) })}>older →</Link> : null}
+          </nav>
         </>
       ) : null}
       {edit ? (
@@ -111,6 +124,24 @@ function EditsTable({ rows, href, selected }: { rows: DriftRow[]; href: (id: str
             <td><code>{r.path}</code></td>
             <td>{r.actor_id} <span className="muted">{r.attribution_method} {r.attribution_confidence.toFixed(2)}</span></td>
             <td>{r.matched_commit ? <code>{r.matched_commit.slice(0, 10)}</code> : <span className="muted">{r.flagged ? "missing" : "—"}</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function UnmanagedTable({ groups, href }: { groups: UnmanagedGroup[]; href: (id: string) => string }) {
+  return (
+    <table className="events" data-testid="drift-unmanaged">
+      <thead><tr><th>Path</th><th>Hosts</th><th>Changes</th><th>Last seen</th></tr></thead>
+      <tbody>
+        {groups.map((g) => (
+          <tr key={g.path}>
+            <td><code>{g.path}</code></td>
+            <td title={g.sample_hosts.join(", ")}>{g.hosts} <span className="muted">{g.sample_hosts.slice(0, 3).join(", ")}{g.hosts > 3 ? ", …" : ""}</span></td>
+            <td>{g.changes}</td>
+            <td><Link href={href(g.last_change_event_id)}>{g.last_seen}</Link></td>
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,7 @@
 import "server-only";
 import { acceptanceEvent, locateAcceptableEdit } from "../../../drift/accept";
+import { buildPatch, type Patch } from "../../../drift/patch";
+import { unmanagedByPath, type UnmanagedFilters, type UnmanagedGroup } from "../../../drift/unmanaged";
 import { backportLagSeries, driftSummary, getDriftEdit, listDrift, type DriftEvidence, type DriftFilters, type DriftRow } from "../../../drift/queries";
 import type { Store } from "../../../store/open";
 import { sharedAuthRuntime } from "../../../server/auth/runtime";
@@ -59,4 +61,16 @@ export async function acceptDriftEdit(viewer: Viewer, store: Store, request: Acc
   });
   await sharedAuthRuntime().sink.publish([event]);
   return { eventId: event.event_id, was: where.state };
+}
+
+/** The backport patch of one edit (drift/patch.ts), for the Direct edits page's download. Needs drift:read. */
+export async function driftPatch(viewer: Viewer, store: Store, changeEventId: string): Promise<Patch> {
+  assertCan(viewer, "drift:read");
+  return buildPatch(store, undefined, changeEventId);
+}
+
+/** Unmanaged changes grouped by path, one page (never row by row). Needs drift:read. */
+export async function unmanagedGroups(viewer: Viewer, store: Store, filters: UnmanagedFilters): Promise<{ groups: UnmanagedGroup[]; totalPaths: number }> {
+  assertCan(viewer, "drift:read");
+  return unmanagedByPath(store, filters);
 }
