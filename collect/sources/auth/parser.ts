@@ -49,6 +49,9 @@ export class AuthParser implements SourceParser, AuthEmitter {
   private readonly suSeen = new BoundedMap<true>(1024);
   private readonly serviceAccounts: ReadonlySet<string>;
   private readonly years = new SyslogYears();
+  /** The zone of zone-less times, resolved once: the configured one, else the host's when the parser was made. */
+  private readonly timeZone: string;
+  private lastClock: { file: string; clock: SyslogClock } | undefined;
   /** sudo 1.9 `log_format=json` to syslog: `sudo[pid]: @cee:{"sudo":{"accept":{…}}}`. */
   private readonly sudoJson: SudoJsonParser;
 
@@ -58,6 +61,7 @@ export class AuthParser implements SourceParser, AuthEmitter {
   ) {
     this.serviceAccounts = new Set(options.serviceAccounts ?? []);
     this.sudoJson = new SudoJsonParser(ctx, options);
+    this.timeZone = ctx.timeZone ?? hostTimeZone();
   }
 
   private sudoCee(line: Line, payload: string): AuditEvent[] {
@@ -102,10 +106,14 @@ export class AuthParser implements SourceParser, AuthEmitter {
     return this.pendingInvalid.drain().flatMap((p) => this.invalidUserEvent(p));
   }
 
+  /** One clock per file (not per line: this runs for every line of a busy auth.log). */
   private clock(file: string): SyslogClock {
-    const timeZone = this.ctx.timeZone ?? hostTimeZone();
+    if (this.lastClock?.file === file) return this.lastClock.clock;
+    const timeZone = this.timeZone;
     const anchor = () => this.ctx.fileTime?.(file) ?? this.ctx.now();
-    return { timeZone, classic: (mon, day, hms) => this.years.resolve(file, mon, day, hms, anchor, timeZone) };
+    const clock: SyslogClock = { timeZone, classic: (mon, day, hms) => this.years.resolve(file, mon, day, hms, anchor, timeZone) };
+    this.lastClock = { file, clock };
+    return clock;
   }
 
   private handle(line: Line): AuditEvent[] {
