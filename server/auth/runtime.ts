@@ -18,12 +18,6 @@ export interface AuthRuntime {
   config: AuthConfig;
   /** HMAC key for short-lived signed cookies (OpenID state). */
   cookieKey: Buffer;
-  /**
-   * The configured public URL(s) of this server (config `server.public_urls`
-   * once serve passes it), for absolute links such as the timeline export's
-   * permalink; empty when none is configured.
-   */
-  publicUrls: readonly string[];
 }
 
 export class AuthRuntimeUnavailableError extends Error {
@@ -36,7 +30,7 @@ export class AuthRuntimeUnavailableError extends Error {
   }
 }
 
-export function publishAuthRuntime(input: { sink: Sink; config?: AuthConfig; publicUrls?: readonly string[] } | undefined): void {
+export function publishAuthRuntime(input: { sink: Sink; config?: AuthConfig } | undefined): void {
   if (input === undefined) {
     Reflect.deleteProperty(globalThis, RUNTIME_KEY);
     return;
@@ -46,7 +40,6 @@ export function publishAuthRuntime(input: { sink: Sink; config?: AuthConfig; pub
     sink: input.sink,
     config,
     cookieKey: config.cookie_secret ? Buffer.from(config.cookie_secret, "utf8") : randomBytes(32),
-    publicUrls: input.publicUrls ?? [],
   };
   Reflect.set(globalThis, RUNTIME_KEY, runtime);
 }
@@ -60,8 +53,7 @@ function isRuntime(value: unknown): value is AuthRuntime {
     sink !== null &&
     typeof Reflect.get(sink, "publish") === "function" &&
     typeof Reflect.get(value, "config") === "object" &&
-    Buffer.isBuffer(Reflect.get(value, "cookieKey")) &&
-    Array.isArray(Reflect.get(value, "publicUrls"))
+    Buffer.isBuffer(Reflect.get(value, "cookieKey"))
   );
 }
 

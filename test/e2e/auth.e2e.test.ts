@@ -396,6 +396,16 @@ describe("refusals: 403 with the reason, and each one on the record", () => {
     expect(views.some((v) => v.command.includes(`event=${event.event_id}`))).toBe(true);
   });
 
+  it("builds the timeline permalink on the server's public URL, not on the Host the request came under", async () => {
+    const base = new URL(serve.url);
+    const underAnotherName = `http://localhost:${base.port}/timeline/export?format=md&range=24h`;
+    const res = await fetch(underAnotherName, { headers: { cookie: `${SESSION_COOKIE}=${await tokenOf(users.analyst)}` } });
+    expect(res.status).toBe(200);
+    const md = await res.text();
+    expect(md).toContain(`${base.origin}/timeline?`);
+    expect(md).not.toContain("http://localhost:");
+  });
+
   it("answers a broken % escape in the URL without a 500", async () => {
     const analyst = await tokenOf(users.analyst);
     for (const path of ["/events?q=%E0%A4%A", "/?range=%E0%A4%A", "/actors/%E0%A4%A", "/hosts/web%ZZ", "/timeline?host=%ZZ"]) {

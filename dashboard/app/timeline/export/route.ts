@@ -4,8 +4,8 @@ import { buildTimeline } from "../../../lib/data/timeline";
 import { timelineCsv, timelineJson, timelineMarkdown } from "../../../lib/data/timeline-export";
 import { parseFilters } from "../../../lib/filters/parse";
 import { filtersForAudit, hrefWith } from "../../../lib/filters/url";
-import { publicOrigin } from "../../../lib/public-origin";
 import { getStore } from "../../../lib/store";
+import { sharedPublicBaseUrl } from "../../../../server/public-url";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +24,8 @@ export const GET = apiRoute(async (request, viewer) => {
   if (issues.length > 0) return Response.json({ error: "bad filters", issues }, { status: 400 });
   const timeline = await buildTimeline(viewer, getStore(), filters);
   await recordAudit(viewer, { action: "export", resource: "/timeline/export", params: { ...filtersForAudit(filters), format } });
-  const permalink = `${publicOrigin(request.url)}${hrefWith("/timeline", { ...filters, range: null })}`;
+  // The configured public URL, never the request's Host: the link is pasted into postmortems and clicked later (issue #9).
+  const permalink = `${sharedPublicBaseUrl()}${hrefWith("/timeline", { ...filters, range: null })}`;
   const body = format === "md" ? timelineMarkdown(timeline, { from: filters.from, to: filters.to, permalink }) : format === "csv" ? timelineCsv(timeline) : timelineJson(timeline);
   const stamp = filters.from.slice(0, 16).replace(/[:T]/g, "-");
   return new Response(body, {
