@@ -100,11 +100,20 @@ function numericIds(r: AuditRecord): Record<string, string> {
   return out;
 }
 
-/** USER_LOGIN and USER_CMD (single-record events written by sshd, login and sudo through libaudit). */
+/** User-space records read with `user_records`; USER_ACCT, USER_START/END, CRED_* are the same login's steps. */
+const USER_RECORDS = new Set(["USER_LOGIN", "USER_CMD", "USER_AUTH"]);
+
+/** USER_LOGIN, USER_AUTH and USER_CMD (single-record events written by sshd, login, su and sudo through libaudit). */
 function userRecord(r: AuditRecord, options: AuditdOptions, emit: (d: EventBody, item: number) => AuditEvent | undefined): Array<AuditEvent | undefined> {
-  if (!options.userRecords || (r.type !== "USER_LOGIN" && r.type !== "USER_CMD")) return [];
+  if (!options.userRecords || !USER_RECORDS.has(r.type)) return [];
   const who = whoFromAuid(r, options.resolveUid);
   const ok = rawValue(r, "res") === "success";
+  // USER_AUTH: only a failure is news (success is followed by USER_LOGIN or, for su/sudo, USER_CMD/USER_START).
+  if (r.type === "USER_AUTH" && ok) return [];
+  if (r.type === "USER_AUTH" && /\/(?:su|sudo)$/.test(text(r, "exe") ?? "")) {
+    const exe = text(r, "exe") ?? "";
+    return [emit({ type: "access.privilege", ...who, effective_user: enriched(r, "ID") ?? text(r, "acct"), channel: exe.endsWith("/sudo") ? "sudo" : "su", outcome: "failure", reason: "authentication failure", labels: { source: "auditd", record: r.type } }, 0)];
+  }
   const addr = rawValue(r, "addr");
   const sourceIp = addr !== undefined && isIP(addr) !== 0 ? addr : undefined;
   if (r.type === "USER_CMD") {

@@ -69,7 +69,9 @@ export function fileChanges(syscallName: string, cls: SyscallClass, syscall: Aud
 }
 
 /** `mode=0100644` (file type + permissions, octal) → `0644`. */
-export function permissionBits(mode: string | undefined): string | undefined {
+export function permissionBits(input: string | undefined): string | undefined {
+  // `ausearch -i`: mode=file,600 or file,suid,755 — the octal bits come last.
+  const mode = input?.includes(",") ? input.slice(input.lastIndexOf(",") + 1) : input;
   if (mode === undefined || !/^[0-7]{1,8}$/.test(mode)) return undefined;
   return (Number.parseInt(mode, 8) & 0o7777).toString(8).padStart(4, "0");
 }

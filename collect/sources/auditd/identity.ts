@@ -21,7 +21,9 @@ export function userName(record: AuditRecord | undefined, numericKey: string, en
   const name = enriched(record, enrichedKey);
   if (name) return name;
   const raw = rawValue(record, numericKey);
-  if (raw === undefined || UNSET.has(raw) || !/^\d{1,10}$/.test(raw)) return undefined;
+  if (raw === undefined || UNSET.has(raw)) return undefined;
+  // `ausearch -i` already named it (`auid=vagrant`); `unset` and `?` name no one.
+  if (!/^\d{1,10}$/.test(raw)) return raw === "unset" || raw === "?" || raw === "(none)" || !/^[A-Za-z0-9._@-][A-Za-z0-9._@$-]{0,255}$/.test(raw) ? undefined : raw;
   const uid = Number(raw);
   return resolve?.(uid) ?? (uid === 0 ? "root" : `uid:${uid}`);
 }

@@ -3,6 +3,7 @@ import { ParserStats, stripCr, type SourceContext, type SourceParser, type Sourc
 import { buildFromGroup, type AuditdOptions } from "./events";
 import { RecordGrouper, type GroupOutput } from "./group";
 import { parseRecord } from "./record";
+import { hostTimeZone } from "../auth/time";
 
 /**
  * /var/log/audit/audit.log → access.exec (EXECVE) and change.file who-data
@@ -16,16 +17,24 @@ export class AuditdParser implements SourceParser {
   /** Relative PATH names under a directory fd, which the log cannot resolve. */
   unresolvedPaths = 0;
   private readonly grouper = new RecordGrouper();
+  /** `ausearch -i` prints local times: read them in the configured zone, else the host's. */
+  private readonly timeZone: string;
 
   constructor(
     private readonly ctx: SourceContext,
     private readonly options: AuditdOptions = {},
-  ) {}
+  ) {
+    this.timeZone = ctx.timeZone ?? hostTimeZone();
+  }
 
   push(input: string, _position: SourcePosition): AuditEvent[] {
     this.stats.lines += 1;
     const line = stripCr(input);
-    const record = parseRecord(line);
+    if (line === "----") {
+      this.stats.ignored += 1; // ausearch's separator between events
+      return [];
+    }
+    const record = parseRecord(line, this.timeZone);
     if (!record) {
       this.stats.unparsedLine(line, "no `type=… msg=audit(ts:serial):` header");
       return [];

@@ -22,14 +22,23 @@ export interface AuditRecord {
   line: string;
 }
 
+import { wallClockToMs } from "../auth/time";
+
 const MIN_MS = Date.UTC(2000, 0, 1);
 const MAX_MS = Date.UTC(2100, 0, 1);
 // go-libaudit and some auditd versions end an EOE record at `)` without the colon.
 const HEADER = /^(?:node=\S{1,255} )?type=([A-Za-z0-9_[\]]{1,64}) msg=audit\((\d{1,12})\.(\d{3}):(\d{1,20})\)(?:: ?|$)/;
 
-export function parseRecord(line: string): AuditRecord | undefined {
+/**
+ * `ausearch -i` prints the time in the reader's locale and zone and a ` : `
+ * separator: `type=SYSCALL msg=audit(10/06/2020 06:42:37.318:2468) : arch=x86_64 syscall=chmod …`
+ * (also `09/11/25 …` and `2020-02-18 …`), with uids, flags and modes as names.
+ */
+const INTERPRETED = /^(?:node=\S{1,255} )?type=([A-Za-z0-9_[\]]{1,64}) msg=audit\((?:(\d{2})\/(\d{2})\/(\d{2}|\d{4})|(\d{4})-(\d{2})-(\d{2})) (\d{2}):(\d{2}):(\d{2})\.(\d{3}):(\d{1,20})\) : ?/;
+
+export function parseRecord(line: string, timeZone = "UTC"): AuditRecord | undefined {
   const m = HEADER.exec(line);
-  if (!m) return undefined;
+  if (!m) return parseInterpreted(line, timeZone);
   const [whole, type, sec, ms, serial] = m;
   const timeMs = Number(sec) * 1000 + Number(ms);
   // The schema accepts 2000–2100; a record outside it is corrupt (or a clock far off), not an event.
@@ -37,6 +46,21 @@ export function parseRecord(line: string): AuditRecord | undefined {
   const fields = new Map<string, AuditField>();
   scanFields(line, whole.length, line.length, fields);
   return { type: type ?? "", id: `${sec}.${ms}:${serial}`, timeMs, serial: serial ?? "", fields, line };
+}
+
+function parseInterpreted(line: string, timeZone: string): AuditRecord | undefined {
+  const m = INTERPRETED.exec(line);
+  if (!m) return undefined;
+  const [whole, type, mo1, d1, y1, y2, mo2, d2, h, mi, s, ms, serial] = m;
+  const yearText = y1 ?? y2 ?? "";
+  const year = yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+  const timeMs = wallClockToMs({ year, month: Number(mo1 ?? mo2), day: Number(d1 ?? d2), hour: Number(h), minute: Number(mi), second: Number(s), ms: Number(ms) }, timeZone);
+  if (timeMs === undefined || timeMs < MIN_MS || timeMs >= MAX_MS) return undefined;
+  const fields = new Map<string, AuditField>();
+  scanFields(line, whole.length, line.length, fields);
+  // The id the raw log has for this record, so an event read both ways keeps its id (given the right zone).
+  const id = `${Math.floor(timeMs / 1000)}.${String(timeMs % 1000).padStart(3, "0")}:${serial ?? ""}`;
+  return { type: type ?? "", id, timeMs, serial: serial ?? "", fields, line };
 }
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x1d || c === 0x0a || c === 0x0d;

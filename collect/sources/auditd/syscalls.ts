@@ -32,6 +32,7 @@ const CLASS: Record<string, SyscallClass> = {
 export function syscallName(arch: string | undefined, number: string | undefined, enrichedName: string | undefined): string | undefined {
   if (enrichedName) return enrichedName;
   if (arch === undefined || number === undefined) return undefined;
+  if (/^[a-z_][a-z0-9_]{1,31}$/.test(number)) return number; // `ausearch -i`: syscall=execve
   return BY_ARCH[arch]?.[number];
 }
 
@@ -48,10 +49,12 @@ const O_TRUNC = 0x200;
  */
 export function opensForWrite(name: string, a1: string | undefined, a2: string | undefined): boolean | undefined {
   const hex = name === "open" ? a1 : name === "openat" ? a2 : undefined;
+  // `ausearch -i` names the flags: O_WRONLY|O_CREAT|O_TRUNC.
+  if (hex !== undefined && /^O_[A-Z|_]+$/.test(hex)) return /O_(?:WRONLY|RDWR|CREAT|TRUNC)\b/.test(hex);
   if (hex === undefined || !/^[0-9a-f]{1,16}$/i.test(hex)) return undefined;
   const flags = Number.parseInt(hex.slice(-8), 16);
   return (flags & O_ACCMODE) !== 0 || (flags & (O_CREAT | O_TRUNC)) !== 0;
 }
 
 /** AT_FDCWD (-100) as audit prints it: 32- or 64-bit two's complement hex. */
-export const isAtFdcwd = (hex: string | undefined): boolean => hex === "ffffff9c" || hex === "ffffffffffffff9c";
+export const isAtFdcwd = (hex: string | undefined): boolean => hex === "ffffff9c" || hex === "ffffffffffffff9c" || hex === "AT_FDCWD";
