@@ -58,8 +58,10 @@ const TABLE_PLACEHOLDER = /\{\{(\w+)\}\}/g;
 
 /** Only the window, declared parameters with their declared types, and known tables. */
 function checkPlaceholders(sql: string, r: RuleFile): void {
-  if (!/^\s*(SELECT|WITH)\b/i.test(sql)) throw new RuleCompileError("a query must be one SELECT (or WITH … SELECT)", ["query"]);
-  if (/;\s*\S/.test(sql) || /;\s*$/.test(sql)) throw new RuleCompileError("a query must be one statement, without ';'", ["query"]);
+  // Comments may say anything (a ';' included); the statement checks read the SQL without them.
+  const code = sql.replace(/--[^\n]*/g, "");
+  if (!/^\s*(SELECT|WITH)\b/i.test(code)) throw new RuleCompileError("a query must be one SELECT (or WITH … SELECT)", ["query"]);
+  if (/;/.test(code.replace(/'(?:[^'\\]|\\.)*'/g, "''"))) throw new RuleCompileError("a query must be one statement, without ';'", ["query"]);
   for (const [, table = ""] of sql.matchAll(TABLE_PLACEHOLDER)) {
     if (!(TABLE_NAMES as readonly string[]).includes(table)) throw new RuleCompileError(`unknown table {{${table}}}; tables are ${TABLE_NAMES.join(", ")}`, ["query"]);
   }
