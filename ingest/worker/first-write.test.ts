@@ -8,6 +8,7 @@ import { defineQuery } from "../../store/query";
 import { makeEvent, makeEvents } from "../../test/factories/events";
 import { readTopic } from "../../test/kafka/read-topic";
 import { useKafka } from "../../test/kafka/use-kafka";
+import { waitCommitted as waitGroupCommitted } from "../../test/pipeline/pipeline";
 import { openTestStore, type TestStore } from "../../test/store";
 import { DEAD_LETTER_HEADERS } from "../topics";
 import { startIngestWorker, type IngestWorker, type IngestWorkerOptions } from "./worker";
@@ -64,17 +65,7 @@ async function setup(partitions: number, workerCount = 1, extra: Partial<IngestW
   return { topic, dlqTopic, groupId, store, produce };
 }
 
-async function waitCommitted(groupId: string, topic: string, timeoutMs = 45_000): Promise<void> {
-  const admin = await kafka.admin();
-  const ends = new Map([...(await admin.endOffsets(topic))].filter(([, e]) => e > 0n));
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const committed = await admin.committedOffsets(groupId, topic);
-    if ([...ends].every(([p, e]) => (committed.get(p) ?? -1n) >= e)) return;
-    if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit to the end of ${topic}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitCommitted = (groupId: string, topic: string) => waitGroupCommitted(kafka.connection("first-write-lag"), groupId, topic, 60_000);
 
 async function rowsOf(store: TestStore, id: string): Promise<AuditEvent[]> {
   await store.client.command({ query: `OPTIMIZE TABLE ${store.tables.events} FINAL` });
