@@ -61,6 +61,17 @@ export const collectConfigSchema = z.strictObject({
         .optional(),
       packages: z.strictObject({ dpkg_log: z.string().default("/var/log/dpkg.log"), apt_history: z.string().default("/var/log/apt/history.log"), time_zone: timeZone }).optional(),
       vault: z.strictObject({ paths, break_glass_paths: z.array(z.string()).default([]) }).optional(),
+      /** The journal itself (`journalctl -o json --follow`), for hosts without rsyslog; read like auth logs. */
+      journald: z
+        .strictObject({
+          command: z.string().min(1).default("journalctl"),
+          /** journalctl matches; auth (4) and authpriv (10) by default: sshd, sudo, su, login. */
+          matches: z.array(z.string().regex(/^[A-Z0-9_]{1,64}=.{0,256}$/, { message: "a journal match FIELD=value, e.g. SYSLOG_FACILITY=10" })).default(["SYSLOG_FACILITY=4", "SYSLOG_FACILITY=10"]),
+          /** Without a saved cursor: `end` (default) or `beginning` of the journal. */
+          start_at: z.enum(["end", "beginning"]).default("end"),
+          time_zone: timeZone,
+        })
+        .optional(),
       /** sudo 1.9 `log_format=json` log files (`logfile=` in sudoers): pretty or json_compact. */
       sudo: z.strictObject({ paths }).optional(),
       files: z

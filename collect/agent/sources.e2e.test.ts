@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, utimes, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { AuditEvent } from "../../schemas";
 import { openTestStore, type TestStore } from "../../test/store";
 import { importPublicKey, verifyChain } from "../sign";
@@ -108,6 +109,46 @@ describe("collector daemon: all sources", () => {
       expect(verifyChain(stored, importPublicKey(agent.publicKeyPem)).results.filter((r) => r.status.kind !== "ok")).toEqual([]);
     } finally {
       if (!stopped) await agent.stop("test");
+      await serve.close();
+    }
+  }, 60_000);
+});
+
+describe("collector daemon: journald directly", () => {
+  it("follows `journalctl -o json`, keeps the cursor across restarts and reads nothing twice", async () => {
+    const dir = await tempDir("journald");
+    // No journald here: a stand-in journalctl that logs its arguments and prints a recorded
+    // `journalctl -o json` (testdata/auth-journal.jsonl) after the cursor it is given, then follows.
+    const fake = join(dir, "journalctl");
+    const argsLog = join(dir, "args.log");
+    await writeFile(fake, [
+      "#!/usr/bin/env node",
+      'const fs = require("node:fs");',
+      `fs.appendFileSync(${JSON.stringify(argsLog)}, JSON.stringify(process.argv.slice(2)) + "\\n");`,
+      `const lines = fs.readFileSync(${JSON.stringify(join(DATA, "auth-journal.jsonl"))}, "utf8").split("\\n").filter((l) => l !== "" && !l.startsWith("#"));`,
+      'const after = process.argv.find((a) => a.startsWith("--after-cursor="))?.slice(15);',
+      "const at = after === undefined ? 0 : lines.findIndex((l) => l.includes(JSON.stringify(after))) + 1;",
+      'process.stdout.write(lines.slice(at).map((l) => l + "\\n").join(""));',
+      "setInterval(() => {}, 1000);",
+    ].join("\n"), { mode: 0o755 });
+    const serve = await gateway(store);
+    const collector = `journald-${Date.now()}`;
+    const config = agentConfig(dir, serve.url, collector, { sources: { journald: { command: fake, start_at: "beginning", time_zone: "UTC" } } });
+    try {
+      const first = await startAgent(config, { log: quiet, pollIntervalMs: 50 });
+      await waitFor("journal entries", async () => ((await stream(store, collector)).length >= 3 ? true : undefined));
+      expect(await first.stop("test")).toBe(true);
+      const second = await startAgent(config, { log: quiet, pollIntervalMs: 50 });
+      await waitFor("second journalctl run", async () => ((await readFile(argsLog, "utf8")).trim().split("\n").length >= 2 ? true : undefined));
+      expect(await second.stop("test")).toBe(true);
+
+      const runs = (await readFile(argsLog, "utf8")).trim().split("\n").map((l) => z.array(z.string()).parse(JSON.parse(l)));
+      expect(runs[0]).toEqual(["-o", "json", "--follow", "--no-pager", "--lines=all", "SYSLOG_FACILITY=4", "SYSLOG_FACILITY=10"]);
+      expect(runs[1]).toContain("--after-cursor=s=6c1d;i=1a2d;b=9f;m=3;t=5f3;x=ac");
+      const stored = await stream(store, collector);
+      expect(stored.map((e) => e.type)).toEqual(["access.login", "access.privilege", "access.logout"]);
+      expect(new Set(stored.map((e) => e.event_id)).size).toBe(3);
+    } finally {
       await serve.close();
     }
   }, 60_000);

@@ -12,6 +12,7 @@ import { SudoJsonParser } from "../sources/sudo/parser";
 import { VaultParser } from "../sources/vault";
 import { type ParserStats, type SourceContext, type SourceParser } from "../sources/types";
 import type { TailCheckpoint } from "../tail";
+import { JournaldSource } from "./journald-source";
 import { K8sWebhook } from "./k8s-webhook";
 import { PackagesSource } from "./packages-source";
 import type { Pipeline } from "./pipeline";
@@ -22,8 +23,17 @@ export interface EmitStats {
   events: number;
 }
 
+/** What the agent starts, stops, flushes and commits for each line-reading source. */
+export interface LineSource {
+  readonly stats: ParserStats;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  flushEvents(): AuditEvent[];
+  commitReady(): Promise<void>;
+}
+
 export interface AgentSources {
-  tails: TailSource[];
+  tails: LineSource[];
   packages: PackagesSource | null;
   files: FilesSource | null;
   git: GitIndexer | null;
@@ -71,6 +81,14 @@ export async function openSources(o: OpenSourcesOptions): Promise<AgentSources> 
       );
       out.stats.set(paths && paths.length > 1 ? `${source}:${path}` : source, parser.stats);
     }
+  }
+  if (c.sources.journald) {
+    const j = c.sources.journald;
+    const source = await JournaldSource.open({
+      command: j.command, matches: j.matches, startAt: j.start_at, stateDir: o.stateDir, ctx: zoned(ctx, j.time_zone), pipeline, log: log.child({ source: "journald" }),
+    });
+    out.tails.push(source);
+    out.stats.set("journald", source.stats);
   }
   if (c.sources.packages) {
     out.packages = await PackagesSource.open({
