@@ -22,6 +22,8 @@ export interface KafkaCoordinatorOptions {
   groupId?: string;
   log: Logger;
   sessionTimeoutMs?: number;
+  /** Replicas of the coordination topic (kafka.topics.replication_factor): a lost broker must not stop the rounds. */
+  replicationFactor?: number;
 }
 
 export interface KafkaCoordinator extends Coordinator {
@@ -33,7 +35,7 @@ export async function startKafkaCoordinator(o: KafkaCoordinatorOptions): Promise
   const topic = o.topic ?? COORDINATION_TOPIC;
   const admin = await connectAdmin(o.connection);
   try {
-    await admin.ensureTopic({ topic, partitions: 1 });
+    await admin.ensureTopic({ topic, partitions: 1, replicationFactor: o.replicationFactor ?? 1 });
   } finally {
     await admin.close();
   }

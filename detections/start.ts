@@ -42,7 +42,7 @@ export async function startDetections(input: {
   let notifier: Notifier | undefined;
   try {
     const rules = await loadCheckedRules(store, d);
-    if (config.kafka.brokers.length > 0) coordinator = await startKafkaCoordinator({ connection: kafkaConnection(config.kafka, "detections", log), log });
+    if (config.kafka.brokers.length > 0) coordinator = await startKafkaCoordinator({ connection: kafkaConnection(config.kafka, "detections", log), log, replicationFactor: config.kafka.topics.replication_factor });
     if (d.webhooks.length > 0) notifier = new Notifier({ store, webhooks: d.webhooks, queueLimit: d.notify_queue_limit, log, dashboardUrl: d.dashboard_url });
     const onFindings = (findings: readonly StoredFinding[]) => {
       notifier?.enqueue(findings);
