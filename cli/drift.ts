@@ -39,6 +39,9 @@ gate          before a deploy: which pending or unreconciled direct edits on
               nothing to lose; 3: some — the moment the hotfix can still be
               saved (commit it or accept it); 1: error (commit not indexed);
               2: bad input. --json for pipelines, --markdown for a PR comment.
+              It reads the drift table, which the job refreshes every
+              drift.interval_seconds (60 s); add --evaluate to judge edits
+              made since then first.
 patch         the edit's host content (kept by the files collector where the
               mapping says keep_content: true) as a unified diff against the
               repository file at the commit deployed before the edit, for
