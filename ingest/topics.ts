@@ -8,7 +8,7 @@
  * producers can coexist while consumers migrate.
  */
 export const TOPICS = {
-  /** Audit events, value = canonical JSON of one event, key = host. */
+  /** Audit events, value = canonical JSON of one event, key = event_id (all copies of one event reach one worker; collect/sinks/kafka-sink.ts). */
   events: "prodtrail.events.v1",
   /** Messages the ingest worker could not store: original bytes plus headers saying why. */
   deadLetters: "prodtrail.events.dlq.v1",

@@ -58,8 +58,10 @@ export function createCountsHandler(store: Store): RequestHandler {
       sendError(res, 400, `env: ${env.error.issues[0]?.message ?? "invalid"}`);
       return;
     }
-    await recordAudit(viewer, { action: "view", resource: RESOURCE, params: { hours: String(hours.data), env: env.data } });
+    // Counted first, then audited, then answered: the answer still waits for
+    // its audit record, but does not count the record of its own request.
     const counts = await loadRecentCounts(store, { hours: hours.data, env: env.data });
+    await recordAudit(viewer, { action: "view", resource: RESOURCE, params: { hours: String(hours.data), env: env.data } });
     sendJson(res, 200, counts);
   };
 }

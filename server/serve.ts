@@ -7,6 +7,7 @@ import { openStore, type Store } from "../store/open";
 import { createEventsHandler } from "../ingest/gateway/handler";
 import { createHealthHandler } from "../ingest/gateway/health";
 import { StoreSink } from "../ingest/gateway/store-sink";
+import { ConflictCheckingSink } from "../ingest/gateway/conflict-check-sink";
 import { createKeyAuthorizer } from "../ingest/gateway/authorize";
 import { KafkaSink } from "../collect/sinks/kafka-sink";
 import { kafkaConnection } from "../ingest/kafka/from-config";
@@ -106,7 +107,14 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   // Scale mode (KAFKA_BROKERS set): the gateway publishes to Kafka and answers
   // once Kafka acknowledged; ingest workers write the store. Embedded: the
   // gateway writes the store itself.
-  const sink = options.sink ?? (config.kafka.brokers.length > 0 ? gatewayKafkaSink(config, log) : new StoreSink(store));
+  // Scale mode: a copy conflicting with a stored event is answered 409 before
+  // it reaches Kafka (the worker dead-letters one still in flight).
+  const gatewayLog = log.child({ component: "gateway" });
+  const sink =
+    options.sink ??
+    (config.kafka.brokers.length > 0
+      ? new ConflictCheckingSink(gatewayKafkaSink(config, log), store, gatewayLog)
+      : new StoreSink(store, { clockSkew: config.integrity.clock_skew, log: gatewayLog }));
   // The server's own records (views, exports, sign-ins, acceptances) take a
   // path no key can reach: straight into the store, in every mode. Every
   // entry point collectors use refuses them (schemas/server-only.ts).

@@ -9,7 +9,7 @@ import { createShipper, Spool } from "../spool";
 import { decodeEvent, decodeRecord } from "./codec";
 import { AgentStoppingError, Pipeline } from "./pipeline";
 import { registerCollectorKey } from "./register";
-import { publishWithRejects } from "./rejected";
+import { publishWithRejects, setAsideUndecodable } from "./rejected";
 import { openSources, type AgentSources } from "./sources";
 import { agentStats, type AgentStats } from "./stats";
 
@@ -83,6 +83,9 @@ export async function startAgent(config: Config, options: AgentOptions = {}): Pr
 
     const shipper = createShipper({
       spool, decode: decodeEvent, publish: publishWithRejects(sink, join(stateDir, "rejected"), log), log,
+      // A record spooled by an older collector that today's schema refuses
+      // (e.g. a lone UTF-16 surrogate) is filed, not retried forever.
+      setAside: setAsideUndecodable(join(stateDir, "rejected"), log),
       ...(options.backoff ? { backoff: options.backoff } : {}),
     });
     let failFatal: (err: unknown) => void = () => undefined;

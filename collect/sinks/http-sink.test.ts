@@ -128,6 +128,28 @@ describe("HttpSink", () => {
     else expect(rejection).toMatchObject({ rejected: [], issues: [{ field: "(request)", message: `refused ${status}` }] });
   });
 
+  it("turns a 403 that names events (server-only, another collector's) into a final refusal of those events only", async () => {
+    const gw = await gateway((_req, res) => {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "server-only record", rejected: [{ index: 2, issues: [{ field: "events[2].type", message: "audit.view is written by the server only" }] }] }));
+    });
+    const err = await new HttpSink({ url: gw.url, apiKey: "k" }).publish(makeEvents(3)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpSinkRejectedError);
+    expect(err).toMatchObject({ status: 403, retriable: false });
+    expect(err instanceof HttpSinkRejectedError ? err.rejected.map((r) => r.index) : []).toEqual([2]);
+  });
+
+  it("keeps a 403 that names no event (the key itself) a plain error: the events stay spooled", async () => {
+    const gw = await gateway((_req, res) => {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "the API key may not write events (scope events:write)" }));
+    });
+    const err = await new HttpSink({ url: gw.url, apiKey: "k" }).publish(makeEvents(1)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpSinkError);
+    expect(err).not.toBeInstanceOf(HttpSinkRejectedError);
+    expect((err as Error).message).toContain("API key");
+  });
+
   it("treats a refused connection and a timeout as retriable, with no status", async () => {
     const gw = await gateway(() => undefined); // never answers
     const timedOut = await new HttpSink({ url: gw.url, timeoutMs: 300 }).publish([makeEvent()]).catch((e: unknown) => e);

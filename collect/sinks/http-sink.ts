@@ -37,7 +37,11 @@ export class HttpSinkError extends Error {
  *  - 409: events whose ids are stored with other content (conflict), each named;
  *  - 413: the request is over the gateway's body limit (none named: split it;
  *    a single event that is still too large is refused for good);
- *  - 422: the store refused the rows for good (none named: split it).
+ *  - 422: the store refused the rows for good (none named: split it);
+ *  - 403 that names events: records this key may not write (server-only
+ *    types, another collector's id, a host the key was not issued for).
+ *    A 403 naming no event is the key itself (missing scope, revoked): not
+ *    final for the events, which stay spooled until the key is fixed.
  */
 export class HttpSinkRejectedError extends HttpSinkError {
   override readonly name = "HttpSinkRejectedError";
@@ -48,7 +52,7 @@ export class HttpSinkRejectedError extends HttpSinkError {
     readonly rejected: RejectedEvent[],
     /** Problems with the request as a whole (e.g. not an object). */
     readonly issues: FieldIssue[],
-    status: 400 | 409 | 413 | 422 = 400,
+    status: FinalStatus = 400,
   ) {
     const first = rejected[0]?.issues[0] ?? issues[0];
     const what = status === 409 ? "conflicting event(s)" : status === 400 ? "invalid event(s)" : "named event(s)";
@@ -65,8 +69,11 @@ export class HttpSinkRejectedError extends HttpSinkError {
 }
 
 const FINAL_STATUSES = new Set([400, 409, 413, 422] as const);
-type FinalStatus = 400 | 409 | 413 | 422;
+type FinalStatus = 400 | 403 | 409 | 413 | 422;
 const isFinal = (status: number): status is FinalStatus => (FINAL_STATUSES as ReadonlySet<number>).has(status);
+/** A 403 is final only for the events it names (see HttpSinkRejectedError). */
+const namesRefusedEvents = (status: number, text: string): status is 403 =>
+  status === 403 && (rejectionBodySchema.safeParse(safeJson(text)).data?.rejected.length ?? 0) > 0;
 
 const issueSchema = z.object({ field: z.string(), message: z.string() });
 const namedEventSchema = z.object({ index: z.number().int().min(0), event_id: z.string().optional(), issues: z.array(issueSchema) });
@@ -121,7 +128,7 @@ export class HttpSink implements Sink {
     }
     const text = await res.text().catch(() => "");
     if (res.ok) return;
-    if (isFinal(res.status)) {
+    if (isFinal(res.status) || namesRefusedEvents(res.status, text)) {
       const parsed = rejectionBodySchema.safeParse(safeJson(text));
       const named = parsed.success ? [...parsed.data.rejected, ...parsed.data.conflicts] : [];
       const rejected = named.map((r) => ({ ...r, index: r.index + start }));
