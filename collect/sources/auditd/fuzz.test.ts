@@ -4,7 +4,7 @@ import { adversarialLines, expectSound, feed, fixtureLines, fuzzParser, mutatedL
 import { testContext } from "../testdata/load";
 import { AuditdParser } from "./parser";
 
-const seeds = fixtureLines("audit.log");
+const seeds = fixtureLines("audit.log", "real/go-libaudit-execve.log", "real/auditd-user-records.log", "real/ausearch-i.log");
 const make = () => new AuditdParser(testContext(), { userRecords: true, resolveUid: (uid) => (uid === 1000 ? "alice" : undefined) });
 
 const hex = (s: string) => Buffer.from(s, "utf8").toString("hex").toUpperCase();

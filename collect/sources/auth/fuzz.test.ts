@@ -4,7 +4,7 @@ import { adversarialLines, expectSound, feed, fixtureLines, fuzzParser, mutatedJ
 import { testContext } from "../testdata/load";
 import { AuthParser } from "./parser";
 
-const seeds = fixtureLines("auth.log", "auth-rfc3339.log");
+const seeds = fixtureLines("auth.log", "auth-rfc3339.log", "real/beats-auth-test.log", "real/beats-auth-timestamp.log", "real/rfc5424-examples.log", "constructed/journalctl-short-iso.log", "constructed/rsyslog-rfc5424.log").concat(fixtureLines("real/loghub-linux-2k.log").filter((l) => /pam_unix|LOGIN/.test(l)));
 const journal = fixtureLines("auth-journal.jsonl");
 const make = () => new AuthParser(testContext());
 

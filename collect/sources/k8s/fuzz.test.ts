@@ -3,7 +3,7 @@ import { adversarialLines, expectSound, feed, fixtureLines, fuzzParser, mutatedJ
 import { testContext } from "../testdata/load";
 import { K8sParser } from "./parser";
 
-const seeds = fixtureLines("k8s-audit.jsonl");
+const seeds = fixtureLines("k8s-audit.jsonl", "real/falco-k8s-audit.jsonl", "real/thm-k8s-exec.jsonl", "constructed/aks-kube-audit.json", "constructed/gke-audit.jsonl");
 const make = () => new K8sParser(testContext());
 
 describe("k8s parser fuzzing", () => {

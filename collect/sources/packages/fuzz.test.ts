@@ -7,7 +7,7 @@ import { DpkgParser } from "./dpkg";
 import { PackageJoiner } from "./join";
 import { compareDebianVersions } from "./version";
 
-const dpkgSeeds = fixtureLines("dpkg.log");
+const dpkgSeeds = fixtureLines("dpkg.log", "real/dpkg-forum-excerpts.log");
 const historySeeds = fixtureLines("apt-history.log");
 const make = () => new DpkgParser(testContext());
 const version = fc.stringMatching(/^(?:\d{1,2}:)?[0-9][A-Za-z0-9.+~]{0,10}(?:-[A-Za-z0-9.+~]{1,6})?$/);

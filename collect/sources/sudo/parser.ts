@@ -84,6 +84,11 @@ export class SudoJsonParser implements SourceParser {
     const time = r.submit_time ?? r.exit_time ?? r.alert_time ?? r.timestamp ?? r.server_time;
     if (time === undefined || type === "alert") return [];
     const ms = time.seconds * 1000 + Math.floor((time.nanoseconds ?? 0) / 1_000_000);
+    // The envelope accepts 2000–2100; a record outside is a clock far off or a corrupt field, not an event.
+    if (!(ms >= Date.UTC(2000, 0, 1) && ms < Date.UTC(2100, 0, 1))) {
+      this.stats.unparsedLine(raw, "sudo record time outside 2000–2100");
+      return [];
+    }
     const command = r.runargv && r.runargv.length > 0 ? renderArgs(r.runargv) : r.command;
     if (r.uuid && type === "accept") this.accepted.set(r.uuid, { user: r.submituser ?? "", command });
     const opened = type === "exit" && r.uuid ? this.accepted.delete(r.uuid) : undefined;

@@ -3,7 +3,7 @@ import { adversarialLines, expectSound, feed, fixtureLines, fuzzParser, mutatedJ
 import { testContext } from "../testdata/load";
 import { VaultParser } from "./parser";
 
-const seeds = fixtureLines("vault-audit.jsonl");
+const seeds = fixtureLines("vault-audit.jsonl", "real/openbao-vault-audit.jsonl", "constructed/vault-audit-no-id.jsonl", "constructed/vault-audit-pretty.json");
 const make = () => new VaultParser(testContext(), { breakGlassPaths: ["secret/data/breakglass/*", "database/creds/**"], otherReads: "grant" });
 
 describe("vault parser fuzzing", () => {
