@@ -39,9 +39,9 @@ gate          before a deploy: which pending or unreconciled direct edits on
               nothing to lose; 3: some — the moment the hotfix can still be
               saved (commit it or accept it); 1: error (commit not indexed);
               2: bad input. --json for pipelines, --markdown for a PR comment.
-              It reads the drift table, which the job refreshes every
-              drift.interval_seconds (60 s); add --evaluate to judge edits
-              made since then first.
+              With --hosts it first judges those hosts' changes (a hotfix made
+              a minute ago counts); without, it reads the drift table as the
+              job left it (every drift.interval_seconds) unless --evaluate.
 patch         the edit's host content (kept by the files collector where the
               mapping says keep_content: true) as a unified diff against the
               repository file at the commit deployed before the edit, for
@@ -122,7 +122,10 @@ export async function runDriftCommand(argv: string[]): Promise<number> {
   try {
     await migrate(store);
     if (values.evaluate) await new DriftJob(store, config.drift, createLogger("drift", "warn")).runOnce();
-    if (gateRequest !== undefined) return await gate(store, gateRequest, values);
+    if (gateRequest !== undefined) {
+      if (!values.evaluate && gateRequest.hosts.length > 0) await new DriftJob(store, config.drift, createLogger("drift", "warn")).runOnce({ hosts: gateRequest.hosts });
+      return await gate(store, gateRequest, values);
+    }
     if (action === "accept" && id) return await accept(store, config, id, values);
     if (action === "patch" && id) return await patch(store, config, id, values["repo-dir"]);
     if (action === "show" && id) return await show(store, id, values.json === true);

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("prodtrail drift gate", () => {
-  it("exit 3 naming the unreconciled edits the release overwrites, who and when; says the hotfix can still be saved; an accepted edit does not block", async () => {
+  it("exit 3 naming the open edits the release overwrites, who and when; says the hotfix can still be saved; an accepted edit does not block", async () => {
     const r = await gate("--commit", id("release"));
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/would overwrite 2 direct edits that never reached g/);
@@ -45,10 +45,10 @@ describe("prodtrail drift gate", () => {
     expect(md.stdout).toMatch(/\| host \| path \| state \| edited \| by \| edit id \|/);
   });
 
-  it("exit 0 for an edit the release already contains (read from the commit's tree, before the job saw the commit)", async () => {
+  it("exit 0 for an edit the release already contains", async () => {
     const r = await gate("--commit", id("contains"), "--hosts", "g-web-2", "--json");
     expect(r.code, r.stderr).toBe(0);
-    expect(report.parse(JSON.parse(r.stdout))).toMatchObject({ exit_code: 0, would_overwrite: [], contained: 1 });
+    expect(report.parse(JSON.parse(r.stdout))).toMatchObject({ exit_code: 0, would_overwrite: [] });
   });
 
   it("exit 0 for a host outside --hosts, and when there is nothing to lose", async () => {
@@ -58,6 +58,12 @@ describe("prodtrail drift gate", () => {
     const staging = await runCli(["drift", "gate", "--config", join(dir, "prodtrail.yaml"), "--repo", "g", "--env", "staging", "--commit", id("release")]);
     expect(staging.code, staging.stderr).toBe(0);
     expect(staging.stdout).toMatch(/nothing to lose: releasing g@[0-9a-f]{12} to staging overwrites no pending or unreconciled direct edit/);
+  });
+
+  it("with --hosts, judges a hotfix made after the job's last run before answering (exit 3)", async () => {
+    const r = await gate("--commit", id("release"), "--hosts", "g-web-4");
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toContain(id("fresh"));
   });
 
   it("refuses bad input (exit 2) and an unindexed commit (exit 1), naming what is wrong", async () => {

@@ -38,6 +38,8 @@ export interface DriftRunOptions {
   now?: Date;
   /** Evaluate every host even after the first run. */
   full?: boolean;
+  /** Evaluate only these hosts, now (the gate, before a deploy to them); the incremental watermark is left alone. */
+  hosts?: readonly string[];
 }
 
 const watermarkQuery = defineQuery({
@@ -71,7 +73,9 @@ export class DriftJob {
     const nowMs = (options.now ?? new Date()).getTime();
     const wm = (await watermarkQuery(this.store, {}))[0]?.wm ?? "";
     let hosts: string[] = [];
-    if (this.watermark !== undefined && options.full !== true) {
+    const scoped = options.hosts !== undefined && options.hosts.length > 0;
+    if (scoped) hosts = [...(options.hosts ?? [])];
+    else if (this.watermark !== undefined && options.full !== true) {
       hosts = (await scopeQuery(this.store, { since: this.watermark })).map((r) => r.host);
       if (hosts.length === 0) {
         this.watermark = wm;
@@ -98,7 +102,7 @@ export class DriftJob {
       rows.push(driftRow(input, nowMs));
     }
     for (let i = 0; i < rows.length; i += 50_000) await insertRows(this.store, { table: "drift", rows: rows.slice(i, i + 50_000) });
-    this.watermark = wm;
+    if (!scoped) this.watermark = wm;
     const result = { evaluated: best.length, written: rows.length, hosts: hosts.length === 0 ? ("all" as const) : hosts.length, byState };
     this.log.info(result, "drift job run");
     return result;

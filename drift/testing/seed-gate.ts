@@ -4,7 +4,7 @@
  * files collector, the drift job run with a zero grace period (every open
  * edit is unreconciled), one edit accepted; then two candidate releases are
  * committed and indexed WITHOUT another job run, so the gate itself must
- * read the release's tree. Writes DIR/prodtrail.yaml and DIR/ids.json.
+ * read the release's tree; last, a fresh hotfix on g-web-4 no job has seen. Writes DIR/prodtrail.yaml and DIR/ids.json.
  * Usage: tsx drift/testing/seed-gate.ts DIR
  */
 import { writeFileSync } from "node:fs";
@@ -24,7 +24,7 @@ const store = await openStore({ clickhouse: clickhouseConfigSchema.parse({}), da
 const ETC = "etc/app/";
 try {
   await migrate(store);
-  const hosts = ["g-web-1", "g-web-2", "g-web-3"];
+  const hosts = ["g-web-1", "g-web-2", "g-web-3", "g-web-4"];
   const s = await Scenario.create(store, (root) => hosts.map((h) => ({ hosts: [h], host_path: `${root(h)}/${ETC}`, repo: "g", repo_path: "app/" })), { repoName: "g", parentDir: dir, keep: true });
   const drift = { interval_seconds: 0, grace_period_hours: 0, mappings: s.mappings };
   const job = new DriftJob(store, { ...drift, deploy_window_minutes: 15 }, createLogger("seed-gate", "silent"));
@@ -43,9 +43,12 @@ try {
   const release = s.commit({ "app/a.conf": "a3\n" }, s.t0 - HOUR, "release 3");
   const contains = s.commit({ "app/a.conf": "a2-hotfix\n" }, s.t0 + HOUR, "backport web-2's hotfix");
   await s.index();
+  // A hotfix made after the job's last run, on a host about to be deployed: the gate must judge it first.
+  await s.deploy("g-web-4", c1, { "app/a.conf": `${ETC}a.conf` });
+  const [fresh] = await s.edit("g-web-4", { [`${ETC}a.conf`]: "a4-hotfix\n" });
   await s.close();
   writeFileSync(join(dir, "prodtrail.yaml"), JSON.stringify({ data_dir: dataDir, drift }, null, 1));
-  writeFileSync(join(dir, "ids.json"), JSON.stringify({ aHot: aHot.event_id, bHot: bHot.event_id, a2Hot: a2Hot.event_id, release, contains }, null, 1));
+  writeFileSync(join(dir, "ids.json"), JSON.stringify({ aHot: aHot.event_id, bHot: bHot.event_id, a2Hot: a2Hot.event_id, fresh: fresh?.event_id ?? "missing", release, contains }, null, 1));
 } finally {
   await store.close();
 }

@@ -19,6 +19,7 @@ let server: Server;
 let url: string;
 let release = "";
 let hotfix = "";
+let contains = "";
 const tokens: Record<string, string> = {};
 const log = createLogger("drift-gate-test", "silent");
 
@@ -33,6 +34,9 @@ beforeAll(async () => {
   release = s.commit({ "app/a.conf": "a2\n" }, s.t0 - HOUR);
   await s.index();
   await new DriftJob(store, driftConfigSchema.parse({ grace_period_hours: 0, mappings: s.mappings }), log).runOnce();
+  // Committed after the job's run: only the release's tree, read by the gate itself, says it carries the hotfix.
+  contains = s.commit({ "app/a.conf": "a-hotfix\n" }, s.t0 + HOUR, "backport the hotfix");
+  await s.index();
   tokens.deploy = (await createApiKey(store, { name: "deploy", scopes: ["drift:gate"], hosts: ["*"], createdBy: "test" })).token;
   tokens.narrow = (await createApiKey(store, { name: "deploy-db", scopes: ["drift:gate"], hosts: ["db-*"], createdBy: "test" })).token;
   tokens.collector = (await createApiKey(store, { name: "web-1", scopes: ["events:write"], createdBy: "test" })).token;
@@ -58,6 +62,8 @@ describe("POST /api/v1/drift/gate", () => {
     expect(await r.json()).toMatchObject({ exit_code: 3, would_overwrite: [{ change_event_id: hotfix, host: "web-1", state: "unreconciled" }] });
     const other = await ask({ repo: "infra", commit: release, env: "prod", hosts: ["web-2"] }, tokens.deploy);
     expect(await other.json()).toMatchObject({ exit_code: 0, would_overwrite: [] });
+    const carried = await ask({ repo: "infra", commit: contains, env: "prod" }, tokens.deploy);
+    expect(await carried.json()).toMatchObject({ exit_code: 0, would_overwrite: [], contained: 1 });
   });
 
   it("refuses without a key (401), with a collector's key (403) and for hosts the key does not cover (403)", async () => {
