@@ -21,7 +21,7 @@ describe("the configured rule set", () => {
 
   it("refuses an unknown rule, an undeclared parameter and a value of the wrong type, naming each", () => {
     expect(() => configuredRules(cfg({ params: { "prodtrail-nope": { threshold: 1 } } }))).toThrow("detections: params.prodtrail-nope: no rule has this id");
-    expect(() => configuredRules(cfg({ params: { "prodtrail-ssh-brute-force": { treshold: 1 } } }))).toThrow("detections: params.prodtrail-ssh-brute-force.treshold: the rule declares no such parameter (it has threshold, bucket_minutes)");
+    expect(() => configuredRules(cfg({ params: { "prodtrail-ssh-brute-force": { treshold: 1 } } }))).toThrow("detections: params.prodtrail-ssh-brute-force.treshold: the rule declares no such parameter (it has threshold)");
     expect(() => configuredRules(cfg({ params: { "prodtrail-ssh-brute-force": { threshold: "ten" } } }))).toThrow('detections: params.prodtrail-ssh-brute-force.threshold: must be UInt32, got "ten"');
     expect(() => configuredRules(cfg({ disabled: ["prodtrail-typo"] }))).toThrow("detections: disabled: no rule has the id 'prodtrail-typo'");
   });
