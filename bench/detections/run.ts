@@ -13,8 +13,9 @@
  * happened.
  *
  * Measured on the shared 2-core development machine (2026-12-02):
- *   1M: count() 0.016 s, round 0.586 s (36×, 1.0% of the 60 s interval)
- *   10M: count() 0.315 s, round 3.968 s (12.6×, 6.6%); slowest first-access 1.82 s, unusual-hours 1.13 s
+ *   1M: count() 0.026 s, round 1.103 s (42×, 1.8% of the 60 s interval)
+ *   10M: count() 0.098 s, round 1.630 s (16.6×, 2.7%); slowest first-access 0.68 s, unusual-hours 0.48 s
+ * (the machine is shared: the same run at 10M measured 3.97 s and 7.9 s under other engineers' load).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
