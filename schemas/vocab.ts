@@ -73,5 +73,6 @@ export type Severity = (typeof SEVERITIES)[number];
 export const FILE_OPS = ["create", "modify", "delete", "chmod", "rename"] as const;
 export type FileOp = (typeof FILE_OPS)[number];
 
-export const PACKAGE_OPS = ["install", "upgrade", "downgrade", "remove", "purge"] as const;
+/** reinstall: dpkg's `upgrade P X X` — the same version put back, which is neither an install nor an upgrade. */
+export const PACKAGE_OPS = ["install", "upgrade", "downgrade", "remove", "purge", "reinstall"] as const;
 export type PackageOp = (typeof PACKAGE_OPS)[number];

@@ -361,7 +361,7 @@ async function auditRows(actor: string, resource: string) {
 describe("refusals: 403 with the reason, and each one on the record", () => {
   it("answers 403 for a page the role may not open, or a filter it may not use, saying why", async () => {
     const viewer = await tokenOf(users.viewer);
-    for (const [path, why] of [["/events", "events:read"], ["/timeline", "timeline:read"], ["/actors/alice%40example.com", "profiles:read"], ["/?q=hunter2", "filter by"], ["/trends?host=db-01", "filter by"]] as const) {
+    for (const [path, why] of [["/events", "events:read"], ["/timeline", "timeline:read"], ["/actors/alice%40example.com", "profiles:read"], ["/?q=hunter2", "filter by"], ["/trends?host=db-01", "filter by"], ["/drift", "drift:read"]] as const) {
       const res = await get(path, viewer);
       expect(res.status, path).toBe(403);
       // The 403 page is Next's error shell; app/forbidden.tsx's notice travels in its RSC payload and renders in the browser.

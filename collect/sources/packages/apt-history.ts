@@ -18,7 +18,7 @@ import { ParserStats, stripCr } from "../types";
 export interface AptPackageOp {
   package: string;
   arch: string | undefined;
-  op: PackageOp | "reinstall";
+  op: PackageOp;
   versions: string[];
 }
 

@@ -17,8 +17,7 @@ import { compareDebianVersions } from "./version";
  * with `startup packages purge` and logs `remove P` then, only for packages
  * with conffiles, `purge P`: the remove is the purge's first half (op purge),
  * and the purge line that follows it adds nothing. A reinstall is logged as
- * `upgrade P X X`: op install with label action=reinstall (the v1 schema has
- * no reinstall op; adding one is a schemas/ change).
+ * `upgrade P X X`: op reinstall, not an upgrade from X to X.
  */
 const ACTION = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (install|upgrade|remove|purge) (\S{1,256}) (\S{1,64}) (\S{1,64})\s*$/;
 const STARTUP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} startup (?:packages|archives) (\S{1,32})\s*$/;
@@ -79,11 +78,11 @@ export class DpkgParser implements SourceParser {
         channel: "unknown",
         outcome: "success",
         package: pkg,
-        op: reinstall ? "install" : op,
+        op: reinstall ? "reinstall" : op,
         version_before: versionBefore,
         version_after: versionAfter,
         resource: nameArch,
-        labels: { source: "dpkg", ...(arch ? { arch } : {}), ...(reinstall ? { action: "reinstall" } : {}) },
+        labels: { source: "dpkg", ...(arch ? { arch } : {}) },
       },
       line,
     );

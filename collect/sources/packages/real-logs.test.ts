@@ -16,7 +16,7 @@ describe("dpkg.log parser: real purge, remove and reinstall runs", () => {
       ["2007", "remove", "torrentflux", "2.3-2ubuntu1", null],
       ["2007", "purge", "torrentflux", "2.3-2ubuntu1", null],
       ["2011", "purge", "wine1.2-gecko", "1.0.0-0ubuntu4", null],
-      ["2012", "install", "linux-headers-3.2.0-25", "3.2.0-25.40", "3.2.0-25.40"],
+      ["2012", "reinstall", "linux-headers-3.2.0-25", "3.2.0-25.40", "3.2.0-25.40"],
       ["2013", "purge", "bcmwl-kernel-source", "5.100.82.112+bdcom-0ubuntu3", null],
       ["2025", "purge", "systemd-timesyncd", "255.4-1ubuntu8.11", null],
     ]);
@@ -24,7 +24,7 @@ describe("dpkg.log parser: real purge, remove and reinstall runs", () => {
   });
 
   it("reports a reinstall (`upgrade X X`) as a reinstall, not an upgrade from X to X", () => {
-    expect(events[3]?.labels).toMatchObject({ action: "reinstall" });
+    expect(events[3]).toMatchObject({ op: "reinstall", version_before: events[3]?.version_after });
   });
 });
 

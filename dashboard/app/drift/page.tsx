@@ -1,8 +1,8 @@
 import Link from "next/link";
+import { forbidden } from "next/navigation";
 import { Suspense } from "react";
 import { Skeleton } from "../../components/panel";
 import { recordAudit } from "../../lib/audit";
-import { ForbiddenNotice } from "../../lib/auth/forbidden-notice";
 import { ForbiddenError } from "../../lib/auth/permissions";
 import { requireViewer } from "../../lib/auth/session";
 import { driftEdits, openDirectEditsTile, unmanagedGroups } from "../../lib/data/drift";
@@ -63,7 +63,11 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
       repo !== "" || (states.length > 0 && !states.includes("unmanaged")) ? Promise.resolve({ groups: [], totalPaths: 0 }) : unmanagedGroups(viewer, store, { hosts, path, limit: UNMANAGED_PAGE, offset: upage * UNMANAGED_PAGE }),
     ]);
   } catch (error) {
-    if (error instanceof ForbiddenError) return <ForbiddenNotice error={error} />;
+    if (error instanceof ForbiddenError) {
+      // A refused page is audited and answers 403 (app/forbidden.tsx says why), as every other page does.
+      await recordAudit(viewer, { action: "view", resource: "/drift", params: Object.fromEntries(query), refused: error.message });
+      forbidden();
+    }
     throw error;
   }
   // Unmanaged changes are shown apart (DESIGN.md), grouped by path and paged: no mapping means no verdict, never "fine".
