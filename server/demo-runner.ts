@@ -1,7 +1,9 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/schema";
 import type { Store } from "../store/open";
+import { z } from "zod";
 import { countEventsQuery } from "../store/events";
+import { defineQuery } from "../store/query";
 
 export type DemoWhen = "always" | "if-empty" | "off";
 
@@ -15,6 +17,19 @@ export interface RunningDemo {
 export async function storeIsEmpty(store: Store): Promise<boolean> {
   const [row] = await countEventsQuery(store, {});
   return (row?.events ?? 0) === 0;
+}
+
+const demoEventQuery = defineQuery({
+  name: "demo.any_event",
+  params: z.object({}),
+  row: z.object({ found: z.coerce.number() }),
+  sql: (t) => `SELECT count() AS found FROM (SELECT 1 FROM ${t.events} WHERE labels['demo'] = 'true' LIMIT 1)`,
+});
+
+/** Whether the store holds demo events (a restart of a demo store keeps the demo's drift mappings). */
+export async function storeHasDemoData(store: Store): Promise<boolean> {
+  const [row] = await demoEventQuery(store, {});
+  return (row?.found ?? 0) > 0;
 }
 
 /**

@@ -12,7 +12,8 @@ import { createKeyAuthorizer } from "../ingest/gateway/authorize";
 import { KafkaSink } from "../collect/sinks/kafka-sink";
 import { kafkaConnection } from "../ingest/kafka/from-config";
 import { createCountsHandler } from "./counts-route";
-import { startDemoFleet, storeIsEmpty, type DemoWhen, type RunningDemo } from "./demo-runner";
+import { startDemoFleet, storeHasDemoData, storeIsEmpty, type DemoWhen, type RunningDemo } from "./demo-runner";
+import { withDemoMappings } from "../demo/drift-config";
 import { publishStore } from "./global-store";
 import { ensureInitialAdmin, type InitialAdmin } from "./auth/initial-admin";
 import { withClientIp } from "./auth/client-ip";
@@ -187,7 +188,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   }
 
   // The drift job (drift/): classifies direct edits every drift.interval_seconds.
-  const drift = startDriftJob({ store, config, log: log.child({ component: "drift" }) });
+  // The demo's path mappings apply while the store holds demo data, so its
+  // direct edits are classified rather than all "unmanaged" (demo/drift-config.ts).
+  const demoData = demo !== undefined || (await storeHasDemoData(store).catch(() => false));
+  const driftConfig = demoData ? { ...config, drift: withDemoMappings(config.drift) } : config;
+  const drift = startDriftJob({ store, config: driftConfig, log: log.child({ component: "drift" }) });
   const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
   // Detection rules (detections/) every detections.interval_seconds; a rule set that fails to load is logged, never fatal.
   const detections = await startDetections({ store, config, log: log.child({ component: "detections" }) });
