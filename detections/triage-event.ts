@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deriveEventId, LIMITS, parseEventOrThrow, type AuditEvent } from "../schemas";
+import { LIMITS, serverActionRecord, type AuditEvent } from "../schemas";
 
 /**
  * Every triage action is an audited record the server alone writes: an
@@ -22,25 +22,22 @@ export type TriageActor = z.input<typeof triageActorSchema>;
 
 export function triageEvent(input: { actor: TriageActor; action: TriageAction; target: string; note: string; labels: Record<string, string> }, now = new Date()): AuditEvent {
   const a = triageActorSchema.parse(input.actor);
-  const at = now.toISOString();
-  return parseEventOrThrow({
-    event_id: deriveEventId("finding.triage", input.action, input.target, a.actorId, at),
-    schema_version: 1,
-    type: "audit.view",
-    occurred_at: at,
-    actor_id: a.actorId,
-    actor_kind: "human",
-    attribution_method: a.attributionMethod,
-    attribution_confidence: a.attributionMethod === "dashboard-session" ? 1 : 0.5,
-    channel: a.attributionMethod === "dashboard-session" ? "dashboard" : "unknown",
-    ...(a.sessionId ? { session_id: a.sessionId } : {}),
-    env: "prodtrail",
-    host: a.host,
-    service: "prodtrail-detections",
-    resource: `${TRIAGE_RESOURCE_PREFIX}${input.action}:${input.target}`.slice(0, LIMITS.path),
-    outcome: "success",
-    reason: input.note.slice(0, LIMITS.text),
-    command: `finding ${input.action} ${input.target}`.slice(0, LIMITS.command),
-    labels: { action: "triage", triage: input.action, ...input.labels },
-  });
+  return serverActionRecord(
+    {
+      kind: "finding.triage",
+      idParts: [input.action, input.target],
+      actorId: a.actorId,
+      attributionMethod: a.attributionMethod,
+      sessionId: a.sessionId,
+      channel: a.attributionMethod === "dashboard-session" ? "dashboard" : "unknown",
+      env: "prodtrail",
+      host: a.host,
+      service: "prodtrail-detections",
+      resource: `${TRIAGE_RESOURCE_PREFIX}${input.action}:${input.target}`,
+      reason: input.note,
+      command: `finding ${input.action} ${input.target}`,
+      labels: { action: "triage", triage: input.action, ...input.labels },
+    },
+    now,
+  );
 }

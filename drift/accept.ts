@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deriveEventId, LIMITS, parseEventOrThrow, type AuditEvent } from "../schemas";
+import { LIMITS, serverActionRecord, type AuditEvent } from "../schemas";
 import { defineQuery } from "../store/query";
 import type { Store } from "../store/open";
 import { ACCEPT_RESOURCE_PREFIX } from "./facts";
@@ -30,27 +30,24 @@ export type AcceptInput = z.input<typeof acceptInputSchema>;
 
 export function acceptanceEvent(input: AcceptInput, now = new Date()): AuditEvent {
   const a = acceptInputSchema.parse(input);
-  const at = now.toISOString();
-  return parseEventOrThrow({
-    event_id: deriveEventId("drift.accept", a.changeEventId, a.actorId, a.ticket, at),
-    schema_version: 1,
-    type: "audit.view",
-    occurred_at: at,
-    actor_id: a.actorId,
-    actor_kind: "human",
-    attribution_method: a.attributionMethod,
-    attribution_confidence: a.attributionMethod === "dashboard-session" ? 1 : 0.5,
-    channel: a.channel,
-    ...(a.sessionId ? { session_id: a.sessionId } : {}),
-    ticket: a.ticket,
-    env: a.env,
-    host: a.host,
-    service: "prodtrail-drift",
-    resource: `${ACCEPT_RESOURCE_PREFIX}${a.changeEventId}`,
-    outcome: "success",
-    reason: a.note,
-    command: "drift accept",
-  });
+  return serverActionRecord(
+    {
+      kind: "drift.accept",
+      idParts: [a.changeEventId, a.ticket],
+      actorId: a.actorId,
+      attributionMethod: a.attributionMethod,
+      sessionId: a.sessionId,
+      channel: a.channel,
+      ticket: a.ticket,
+      env: a.env,
+      host: a.host,
+      service: "prodtrail-drift",
+      resource: `${ACCEPT_RESOURCE_PREFIX}${a.changeEventId}`,
+      reason: a.note,
+      command: "drift accept",
+    },
+    now,
+  );
 }
 
 export class DriftEditNotFoundError extends Error {

@@ -14,3 +14,4 @@ export * from "./canonical";
 export * from "./batch";
 export * from "./event-id";
 export * from "./server-only";
+export * from "./server-action-record";
