@@ -24,6 +24,7 @@ options: [--config F] [--collector-id ID] [--host H] [--env E] [--sign --state-d
          [--time-zone ZONE]   zone of times written without an offset (default: the source's
                               time_zone in the config, else the host's TZ)
          [--passwd F]         auditd: uid → name from this passwd file (default /etc/passwd, then NSS)
+         [--user-records]     auditd: also read user-space records (USER_AUTH, USER_LOGIN …; default: sources.auditd.user_records)
 
 The daemon tails the configured logs, watches files and repositories,
 receives the k8s audit webhook, signs every event (seq, hash chain, Ed25519)
@@ -50,7 +51,7 @@ export async function runCollectCommand(argv: string[]): Promise<number> {
     source === undefined ? argv : argv.slice(1),
     {
       ...CONFIG_OPTION, file: s, stdout: { type: "boolean" }, "apt-history": s, "break-glass": many, root: many, include: many, exclude: many,
-      repo: many, branch: many, "collector-id": s, host: s, env: s, sign: { type: "boolean" }, "state-dir": s, "time-zone": s, passwd: s,
+      repo: many, branch: many, "collector-id": s, host: s, env: s, sign: { type: "boolean" }, "state-dir": s, "time-zone": s, passwd: s, "user-records": { type: "boolean" },
     },
     USAGE,
   );
@@ -109,6 +110,7 @@ export async function runCollectCommand(argv: string[]): Promise<number> {
     const stats = await runOnce({
       source, file: values.file, ctx, emit: print,
       ...(values["apt-history"] ? { aptHistory: values["apt-history"] } : {}), ...(values["break-glass"] ? { breakGlass: values["break-glass"] } : {}),
+      ...(source === "auditd" ? { userRecords: values["user-records"] ?? config.sources.auditd?.user_records ?? false } : {}),
     });
     console.error(summary(source, values.file, stats));
     return 0;

@@ -1,6 +1,7 @@
 import { kafkaClient } from "../ingest/kafka/client";
 import { connectAdmin, type KafkaConnection } from "../ingest/kafka";
 import type { Logger } from "../lib/log";
+import { TOPICS } from "../ingest/topics";
 import type { Coordinator } from "./scheduler";
 
 /**
@@ -13,7 +14,7 @@ import type { Coordinator } from "./scheduler";
  * round that overlaps a takeover still writes each finding once: the
  * fingerprint is the finding's id.
  */
-export const COORDINATION_TOPIC = "prodtrail.detections.coordination.v1";
+export const COORDINATION_TOPIC = TOPICS.detectionsCoordination;
 export const COORDINATION_GROUP = "prodtrail-detections";
 
 export interface KafkaCoordinatorOptions {

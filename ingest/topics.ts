@@ -12,6 +12,8 @@ export const TOPICS = {
   events: "prodtrail.events.v1",
   /** Messages the ingest worker could not store: original bytes plus headers saying why. */
   deadLetters: "prodtrail.events.dlq.v1",
+  /** One partition, no payload that matters: its consumer group elects the worker that runs each detection round (detections/coordination.ts). */
+  detectionsCoordination: "prodtrail.detections.coordination.v1",
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

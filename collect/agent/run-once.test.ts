@@ -81,6 +81,19 @@ describe("prodtrail collect <source> --file F --stdout", () => {
     expect(missing.stdout).toBe("");
   }, 30_000);
 
+  it("auditd --user-records reads user-space records (USER_CMD, USER_AUTH); without it they stay out", async () => {
+    const file = join(DATA, "real", "auditd-user-records.log");
+    const plain = await collect("auditd", "--file", file, "--stdout");
+    const withUser = await collect("auditd", "--file", file, "--stdout", "--user-records");
+    expect([plain.code, withUser.code]).toEqual([0, 0]);
+    const types = (out: string) => events(out).map((e) => {
+      const parsed = parseEvent(e);
+      return parsed.ok ? parsed.event.type : "invalid";
+    });
+    expect(types(plain.stdout)).toEqual(["access.exec"]);
+    expect(types(withUser.stdout)).toEqual(["access.privilege", "access.login_failed", "access.exec"]);
+  });
+
   it("files --root reports every file as created with its git blob hash", async () => {
     const dir = await tempDir("files");
     await writeFile(join(dir, "nginx.conf"), "worker_processes 4;\n");

@@ -24,6 +24,8 @@ export interface RunOnceOptions {
   aptHistory?: string;
   /** vault: break-glass path globs. */
   breakGlass?: readonly string[];
+  /** auditd: also read user-space records (USER_AUTH, USER_LOGIN …), as `sources.auditd.user_records` does for the daemon. */
+  userRecords?: boolean;
   /** Receives each batch of events in file order; awaited (stdout backpressure, signing). */
   emit: (events: AuditEvent[]) => Promise<void>;
 }
@@ -57,7 +59,7 @@ function makeParser(o: RunOnceOptions): SourceParser {
     case "auth":
       return new AuthParser(o.ctx);
     case "auditd":
-      return new AuditdParser(o.ctx);
+      return new AuditdParser(o.ctx, { userRecords: o.userRecords ?? false });
     case "vault":
       return new VaultParser(o.ctx, { breakGlassPaths: o.breakGlass ?? [] });
     case "k8s":

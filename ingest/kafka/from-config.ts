@@ -36,7 +36,9 @@ export async function ensureTopics(kafka: KafkaConfig, logger?: Logger): Promise
         configs: { "retention.ms": String(spec.retentionMs), "min.insync.replicas": String(Math.min(2, kafka.topics.replication_factor)) },
       });
     }
-    return specs.map((s) => s.topic);
+    // Leader election for detection rounds needs exactly one partition, whatever topics.partitions says.
+    await admin.ensureTopic({ topic: TOPICS.detectionsCoordination, partitions: 1, replicationFactor: kafka.topics.replication_factor });
+    return [...specs.map((s) => s.topic), TOPICS.detectionsCoordination];
   } finally {
     await admin.close();
   }
