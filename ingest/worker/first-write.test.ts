@@ -11,6 +11,7 @@ import { useKafka } from "../../test/kafka/use-kafka";
 import { waitCommitted as waitGroupCommitted } from "../../test/pipeline/pipeline";
 import { openTestStore, type TestStore } from "../../test/store";
 import { DEAD_LETTER_HEADERS } from "../topics";
+import { TEST_WORKER_TIMINGS } from "./testdata/test-timings";
 import { startIngestWorker, type IngestWorker, type IngestWorkerOptions } from "./worker";
 
 /**
@@ -46,11 +47,7 @@ async function setup(partitions: number, workerCount = 1, extra: Partial<IngestW
         dlqTopic,
         flushRows: 500,
         flushMs: 100,
-        retryInitialMs: 100,
-        retryMaxMs: 500,
-        sessionTimeoutMs: 10_000,
-        heartbeatIntervalMs: 1_000,
-        shutdownTimeoutMs: 10_000,
+        ...TEST_WORKER_TIMINGS,
         logger: quiet,
         ...extra,
       }),

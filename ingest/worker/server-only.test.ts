@@ -8,6 +8,7 @@ import { readTopic } from "../../test/kafka/read-topic";
 import { useKafka } from "../../test/kafka/use-kafka";
 import { openTestStore, type TestStore } from "../../test/store";
 import { DEAD_LETTER_HEADERS } from "../topics";
+import { TEST_WORKER_TIMINGS } from "./testdata/test-timings";
 import { startIngestWorker, type IngestWorker } from "./worker";
 
 /**
@@ -57,11 +58,7 @@ describe.skipIf(!kafka.available)(`server-only records on the Kafka path ${kafka
       dlqTopic,
       flushRows: 100,
       flushMs: 100,
-      retryInitialMs: 100,
-      retryMaxMs: 500,
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 1_000,
-      shutdownTimeoutMs: 10_000,
+      ...TEST_WORKER_TIMINGS,
       logger: quiet,
     });
     const dlq = await readTopicWhen(dlqTopic, 2);

@@ -13,6 +13,7 @@ import { createLogger } from "../../lib/log";
 import { createReliableProducer, type OutgoingMessage } from "../kafka";
 import { DEAD_LETTER_HEADERS } from "../topics";
 import { KafkaSink } from "../../collect/sinks/kafka-sink";
+import { TEST_WORKER_TIMINGS } from "./testdata/test-timings";
 import { startIngestWorker, type IngestWorker, type IngestWorkerOptions } from "./worker";
 
 const kafka = useKafka();
@@ -38,11 +39,7 @@ async function worker(opts: Partial<IngestWorkerOptions> & Pick<IngestWorkerOpti
     dlqTopic: opts.dlqTopic ?? (await kafka.randomTopic("dlq", 1)),
     flushRows: 500,
     flushMs: 200,
-    retryInitialMs: 100,
-    retryMaxMs: 500,
-    sessionTimeoutMs: 10_000,
-    heartbeatIntervalMs: 1_000,
-    shutdownTimeoutMs: 10_000,
+    ...TEST_WORKER_TIMINGS,
     logger: quiet,
     ...opts,
   });
