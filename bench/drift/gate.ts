@@ -15,6 +15,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { printBenchLine } from "../lib/report";
 import { clickhouseConfigSchema } from "../../config/schema";
 import { driftGate } from "../../drift/gate";
 import { migrate } from "../../store/migrate";
@@ -81,6 +82,10 @@ try {
   console.log(`  whole env: ${blocking.toLocaleString()} edits would be overwritten`);
   console.log(`  ratio gate / count(): ${(gate / baseline).toFixed(1)}x (whole env), ${(some / baseline).toFixed(1)}x (--hosts)`);
   console.log(`  ratio gate / reading count(): ${(gate / scan).toFixed(1)}x (whole env), ${(some / scan).toFixed(1)}x (--hosts); whole-env answer ${gate < 1000 ? "under" : "OVER"} 1 s`);
+  printBenchLine("drift-gate", [
+    { figure: `gate, whole env, ${N.toLocaleString("en")} changes (median ms)`, value: gate, unit: "ms", baseline: "count() FINAL of open edits", ratio: gate / scan, target: "< 1 s", met: gate < 1000 },
+    { figure: `gate, --hosts ${hosts.length} (median ms)`, value: some, unit: "ms", baseline: "count() FINAL of open edits", ratio: some / scan },
+  ]);
 } finally {
   await store.close();
   if (values.keep) console.log(`  kept ${dir} (database gate_bench)`);

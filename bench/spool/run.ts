@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createLogger } from "../../lib/log";
 import type { FsyncPolicy } from "../../collect/spool/config";
 import { Spool } from "../../collect/spool/spool";
+import { printBenchLine, type BenchRow } from "../lib/report";
 
 const seconds = Number(process.argv[2] ?? 1.5);
 const root = await mkdtemp(join(process.argv[3] ?? tmpdir(), "prodtrail-spool-bench-"));
@@ -33,18 +34,21 @@ async function measure(policy: FsyncPolicy, batch: number): Promise<number> {
   return records / elapsed;
 }
 
+const benchRows: BenchRow[] = [];
 try {
   console.log(`spool append throughput, 200-byte records, ${seconds}s per case, dir ${root}`);
   for (const batch of [1, 100]) {
     const never = await measure("never", batch);
     for (const policy of ["never", "interval", "always"] as const) {
       const rate = policy === "never" ? never : await measure(policy, batch);
+      if (policy !== "never") benchRows.push({ figure: `append, batch ${batch}, fsync ${policy}`, value: rate, unit: "records/s", baseline: "fsync never, same batch", ratio: rate / never });
       console.log(
         `  batch ${String(batch).padStart(3)}  fsync ${policy.padEnd(8)} ${Math.round(rate).toString().padStart(9)} records/s  ` +
           `${(rate / never).toFixed(3)}x never`,
       );
     }
   }
+  printBenchLine("spool", benchRows);
 } finally {
   await rm(root, { recursive: true, force: true });
 }
