@@ -21,6 +21,13 @@ export const clickhouseConfigSchema = z.strictObject({
   password: z.string().default(""),
   /** Milliseconds before a query is abandoned. */
   request_timeout_ms: z.number().int().positive().default(30_000),
+  /**
+   * A cluster named in the servers' remote_servers (e.g. "prodtrail"): the
+   * migrations then create every table ON CLUSTER with Replicated engines and
+   * a Distributed table in front (store/cluster-ddl.ts, docs/scaling.md).
+   * Unset: one server or the embedded engine, plain MergeTree tables.
+   */
+  cluster: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: "must be a plain identifier naming a cluster in remote_servers" }).optional(),
 });
 
 export const kafkaConfigSchema = z.strictObject({
