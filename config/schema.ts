@@ -3,6 +3,7 @@ import { collectConfigSchema } from "./collect";
 import { driftConfigSchema } from "./drift";
 import { detectionsConfigSchema } from "./detections";
 import { integrityConfigSchema } from "./integrity";
+import { retentionConfigSchema } from "./retention";
 import { authConfigSchema } from "./auth";
 import { ingestConfigSchema } from "../ingest/worker/config";
 
@@ -110,6 +111,7 @@ export const configSchema = z.strictObject({
   drift: driftConfigSchema.default(driftConfigSchema.parse({})),
   detections: detectionsConfigSchema.default(detectionsConfigSchema.parse({})),
   integrity: integrityConfigSchema.default(integrityConfigSchema.parse({})),
+  retention: retentionConfigSchema.default(retentionConfigSchema.parse({})),
   ingest: ingestConfigSchema.default(ingestConfigSchema.parse({})),
 });
 
