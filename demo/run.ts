@@ -1,6 +1,7 @@
 import type { Logger } from "../lib/log";
 import { DemoGenerator, type DemoEvent, type DemoTruth } from "./generate";
 import { postEvents, sleep } from "./post";
+import { DemoSigners, type DemoSigningOptions } from "./signing";
 
 /**
  * The demo fleet against a gateway: a backfill of `backfillDays` posted
@@ -22,6 +23,8 @@ export interface DemoOptions {
   log: Logger;
   signal?: AbortSignal;
   now?: Date;
+  /** Sign every event as its host's collector, keys registered with the gateway (demo/signing.ts). Absent: unsigned. */
+  signing?: Omit<DemoSigningOptions, "gatewayUrl" | "log">;
 }
 
 export interface DemoHandle {
@@ -42,7 +45,10 @@ const LIVE_CHUNK_MS = 3600_000;
 export type Publish = (events: readonly DemoEvent[], signal: AbortSignal) => Promise<void>;
 
 export function startDemo(options: DemoOptions): DemoHandle {
-  return runDemo(options, (events, signal) => postEvents(events, { gatewayUrl: options.gatewayUrl, log: options.log, signal }));
+  const post = (events: readonly unknown[], signal: AbortSignal) => postEvents(events, { gatewayUrl: options.gatewayUrl, log: options.log, signal });
+  if (options.signing === undefined) return runDemo(options, post);
+  const signers = new DemoSigners({ ...options.signing, gatewayUrl: options.gatewayUrl, log: options.log });
+  return runDemo(options, signers.wrap(post));
 }
 
 export function runDemo(options: DemoOptions, publish: Publish): DemoHandle {

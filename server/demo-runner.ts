@@ -4,6 +4,8 @@ import type { Store } from "../store/open";
 import { z } from "zod";
 import { countEventsQuery } from "../store/events";
 import { defineQuery } from "../store/query";
+import { rm } from "node:fs/promises";
+import { createEnrolment } from "../ingest/auth/enrolment";
 
 export type DemoWhen = "always" | "if-empty" | "off";
 
@@ -36,11 +38,19 @@ export async function storeHasDemoData(store: Store): Promise<boolean> {
  * Starts the demo fleet in this process, posting through the gateway at
  * `gatewayUrl` like any collector (never into tables directly). The module
  * is imported only when a demo runs, so serve without it loads none of it.
+ *
+ * Each demo host signs as its own collector (demo/signing.ts) with keys and
+ * chains under `stateDir`. The enrolment tokens it presents are issued here,
+ * as `prodtrail collectors enroll` would issue them (this process is the
+ * server, so it is the admin): 10 minutes, one use each. An empty store
+ * starts every chain afresh: chains kept from a store since emptied would
+ * begin mid-stream, and their keys are no longer registered.
  */
-export async function startDemoFleet(options: { gatewayUrl: string; config: Config["demo"]; log: Logger }): Promise<RunningDemo> {
+export async function startDemoFleet(options: { gatewayUrl: string; config: Config["demo"]; log: Logger; store: Store; stateDir: string }): Promise<RunningDemo> {
   const { startDemo } = await import("../demo/run");
   const abort = new AbortController();
   const log = options.log;
+  if (await storeIsEmpty(options.store)) await rm(options.stateDir, { recursive: true, force: true });
   const demo = startDemo({
     gatewayUrl: options.gatewayUrl,
     seed: options.config.seed,
@@ -48,6 +58,10 @@ export async function startDemoFleet(options: { gatewayUrl: string; config: Conf
     liveEventsPerMinute: options.config.live_events_per_minute,
     log,
     signal: abort.signal,
+    signing: {
+      stateDir: options.stateDir,
+      enrol: async (collectorId) => (await createEnrolment(options.store, { collectorId, createdBy: "demo", ttlMs: 600_000 })).token,
+    },
   });
   const started = performance.now();
   demo.backfill.then(

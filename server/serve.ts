@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Sink } from "../collect/sink";
 import type { Config } from "../config/schema";
@@ -46,6 +47,8 @@ export interface ServeOptions {
   onBuildStart?: (reason: string) => void;
   /** Hard deadline for graceful shutdown. */
   shutdownDeadlineMs?: number;
+  /** Where the demo fleet keeps its collectors' keys and chains. Default: data_dir/demo-collectors/<database>. */
+  demoStateDir?: string;
 }
 
 export interface RunningServe {
@@ -180,7 +183,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const demoWhen = options.demo ?? "off";
   try {
     if (demoWhen === "always" || (demoWhen === "if-empty" && (await storeIsEmpty(store)))) {
-      demo = await startDemoFleet({ gatewayUrl: url, config: config.demo, log: log.child({ component: "demo" }) });
+      // Per database: two stores under one data_dir (tests, a server and an embedded run) never share chains.
+      const stateDir = options.demoStateDir ?? join(config.data_dir, "demo-collectors", store.database);
+      demo = await startDemoFleet({ gatewayUrl: url, config: config.demo, log: log.child({ component: "demo" }), store, stateDir });
     }
   } catch (error) {
     demoError = error instanceof Error ? error.message : String(error);

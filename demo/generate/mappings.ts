@@ -1,3 +1,4 @@
+import { globMatcher } from "../../lib/glob";
 import type { RepoName } from "./repos";
 
 /**
@@ -22,10 +23,14 @@ export const MAPPINGS: readonly PathMapping[] = [
   { hosts: "*", host_path: "/etc/sysctl.d/", repo: "infra", repo_path: "sysctl/", via: "config-mgmt" },
 ];
 
-/** Shell-style glob with `*` only, anchored. */
-export function globMatch(glob: string, name: string): boolean {
-  const pattern = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${pattern.join(".*")}$`).test(name);
+/**
+ * Whether a mapping's host glob covers `host`, with the project's one glob
+ * matcher (lib/glob.ts: host names hold no '/', so `*` spans the whole name),
+ * compiled once per mapping: mappedFiles runs for each of the 114 hosts.
+ */
+const hostMatchers = new Map(MAPPINGS.map((m) => [m, globMatcher([m.hosts])]));
+function coversHost(mapping: PathMapping, host: string): boolean {
+  return (hostMatchers.get(mapping) ?? globMatcher([mapping.hosts]))(host);
 }
 
 export interface MappedFile {
@@ -38,7 +43,7 @@ export interface MappedFile {
 export function mappedFiles(host: string, repoPaths: (repo: RepoName) => readonly string[]): MappedFile[] {
   const out: MappedFile[] = [];
   for (const mapping of MAPPINGS) {
-    if (!globMatch(mapping.hosts, host)) continue;
+    if (!coversHost(mapping, host)) continue;
     for (const repoPath of repoPaths(mapping.repo)) {
       if (repoPath.startsWith(mapping.repo_path)) {
         out.push({ mapping, hostPath: mapping.host_path + repoPath.slice(mapping.repo_path.length), repoPath });
@@ -51,7 +56,7 @@ export function mappedFiles(host: string, repoPaths: (repo: RepoName) => readonl
 /** The mapping a host path falls under, if any. */
 export function mappingOf(host: string, hostPath: string): MappedFile | undefined {
   for (const mapping of MAPPINGS) {
-    if (globMatch(mapping.hosts, host) && hostPath.startsWith(mapping.host_path)) {
+    if (coversHost(mapping, host) && hostPath.startsWith(mapping.host_path)) {
       return { mapping, hostPath, repoPath: mapping.repo_path + hostPath.slice(mapping.host_path.length) };
     }
   }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DemoGenerator, type DemoEvent, type DemoTruth } from "./index";
 import { gitBlobSha1 } from "./blob";
-import { globMatch, mappingOf } from "./mappings";
+import { globMatcher } from "../../lib/glob";
+import { mappingOf } from "./mappings";
 
 /**
  * The ground truth is what issue 6's drift engine is scored against, so it
@@ -107,7 +108,7 @@ describe("demo ground truth", () => {
   it("records the path mappings it used, and every sanctioned file lies under one", () => {
     expect(truth.mappings.some((m) => m.hosts === "web-*" && m.host_path === "/etc/nginx/" && m.repo === "infra" && m.repo_path === "nginx/")).toBe(true);
     for (const c of truth.changes.filter((x) => x.kind === "file" && x.state === "sanctioned")) {
-      expect(truth.mappings.some((m) => globMatch(m.hosts, c.host) && c.path.startsWith(m.host_path)), c.path).toBe(true);
+      expect(truth.mappings.some((m) => globMatcher([m.hosts])(c.host) && c.path.startsWith(m.host_path)), c.path).toBe(true);
     }
   });
 
