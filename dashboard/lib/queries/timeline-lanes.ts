@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { defineQuery } from "../../../store/query";
+import { chTime, count } from "./cells";
+import { eventListRow } from "./events";
+import { EVENT_WHERE, filterParams } from "./where";
+
+/**
+ * The timeline page's bounded reads (issue #13 item 5: the body stays under
+ * 1 MB at any data size). A lane is a session, or an actor on a host outside
+ * any session — the same key buildTimeline groups by, so a lane and the
+ * export's group name the same thing. Counts are `uniqExact(event_id)`: a
+ * redelivered event not yet merged away is counted once.
+ */
+const LANE_KEY = `if(session_id != '', session_id, concat(actor_id, '@', host))`;
+const TIMELINE_WHERE = `${EVENT_WHERE} AND category != 'audit'`;
+
+/** One page of lanes, ordered as a postmortem reads them: actors by their first move, each actor's lanes by start. */
+export const timelineLanesQuery = defineQuery({
+  name: "dashboard.timeline.lanes",
+  params: filterParams.extend({ limit: z.number().int().min(1).max(200), offset: z.number().int().min(0) }),
+  row: z.object({
+    lane: z.string(),
+    actor: z.string(),
+    host: z.string(),
+    session: z.string(),
+    first_at: chTime,
+    last_at: chTime,
+    events: count,
+    total_lanes: count,
+    total_actors: count,
+    total_events: count,
+  }),
+  sql: (t) => `
+    SELECT lane, lane_actor AS actor, lane_host AS host, lane_session AS session, first_at, last_at, events,
+      count() OVER () AS total_lanes, sum(events) OVER () AS total_events,
+      uniqExact(lane_actor) OVER () AS total_actors, min(first_at) OVER (PARTITION BY lane_actor) AS actor_first
+    FROM (
+      SELECT ${LANE_KEY} AS lane, any(actor_id) AS lane_actor, any(host) AS lane_host, any(session_id) AS lane_session,
+        min(occurred_at) AS first_at, max(occurred_at) AS last_at, uniqExact(event_id) AS events
+      FROM ${t.events}
+      WHERE ${TIMELINE_WHERE}
+      GROUP BY lane
+    )
+    ORDER BY actor_first, lane_actor, first_at, lane
+    LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+});
+
+const bucketParams = filterParams.extend({ from_ms: z.number().int(), bucket_ms: z.number().int().min(1) });
+const BUCKET = `toUInt32(intDiv(toUnixTimestamp64Milli(occurred_at) - {from_ms:Int64}, {bucket_ms:Int64}))`;
+
+/** Events per time bucket of each lane on the page: what a lane draws, however dense it is. */
+export const timelineLaneBucketsQuery = defineQuery({
+  name: "dashboard.timeline.lane_buckets",
+  params: bucketParams.extend({ lanes: z.array(z.string()).max(200) }),
+  row: z.object({ lane: z.string(), bucket: count, events: count, failures: count, break_glass: count }),
+  sql: (t) => `
+    SELECT ${LANE_KEY} AS lane, ${BUCKET} AS bucket, uniqExact(event_id) AS events,
+      uniqExactIf(event_id, outcome = 'failure') AS failures, uniqExactIf(event_id, break_glass) AS break_glass
+    FROM ${t.events}
+    WHERE ${TIMELINE_WHERE} AND lane IN {lanes:Array(String)}
+    GROUP BY lane, bucket
+    ORDER BY lane, bucket`,
+});
+
+/** Events per time bucket over every lane: the axis histogram, and where the busiest stretch is. */
+export const timelineWindowBucketsQuery = defineQuery({
+  name: "dashboard.timeline.window_buckets",
+  params: bucketParams,
+  row: z.object({ bucket: count, events: count }),
+  sql: (t) => `
+    SELECT ${BUCKET} AS bucket, uniqExact(event_id) AS events
+    FROM ${t.events}
+    WHERE ${TIMELINE_WHERE}
+    GROUP BY bucket
+    ORDER BY bucket`,
+});
+
+/** The first `per_lane` events of each lane on the page, oldest first. */
+export const timelineLaneEventsQuery = defineQuery({
+  name: "dashboard.timeline.lane_events",
+  params: filterParams.extend({ lanes: z.array(z.string()).max(200), per_lane: z.number().int().min(1).max(100) }),
+  row: eventListRow.extend({ lane: z.string() }),
+  sql: (t) => `
+    SELECT * FROM (
+      SELECT event_id, occurred_at, type, actor_id, actor_kind, effective_user, channel, env, host, service, team, outcome,
+        break_glass, session_id, ${LANE_KEY} AS lane,
+        multiIf(command != '', command, path != '', path, resource != '', resource, package != '', concat(package, ' ', version_after), commit != '', concat(repo, '@', substring(commit, 1, 12)), reason) AS full_summary,
+        substringUTF8(full_summary, 1, 300) AS summary, lengthUTF8(full_summary) AS summary_chars
+      FROM ${t.events}
+      WHERE ${TIMELINE_WHERE} AND lane IN {lanes:Array(String)}
+      ORDER BY occurred_at, event_id
+      LIMIT 1 BY event_id
+    )
+    ORDER BY lane, occurred_at, event_id
+    LIMIT {per_lane:UInt32} BY lane`,
+});
+
+/** Silences longer than `gap_ms` between consecutive events of the window (at most 200: past that the window is mostly silence). */
+export const timelineGapsQuery = defineQuery({
+  name: "dashboard.timeline.gaps",
+  params: filterParams.extend({ gap_ms: z.number().int().min(1) }),
+  row: z.object({ from: chTime, to: chTime }),
+  sql: (t) => `
+    SELECT prev AS from, at AS to FROM (
+      SELECT occurred_at AS at, lagInFrame(occurred_at, 1, occurred_at) OVER (ORDER BY occurred_at ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev
+      FROM ${t.events}
+      WHERE ${TIMELINE_WHERE}
+    )
+    WHERE toUnixTimestamp64Milli(at) - toUnixTimestamp64Milli(prev) > {gap_ms:Int64}
+    ORDER BY at
+    LIMIT 200`,
+});
