@@ -6,6 +6,8 @@ import { assertCan, authorize, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
 import { aroundEventsQuery, eventCountQuery, eventExportPageQuery, eventPageQuery, eventRowByIdQuery, NO_CURSOR, sessionEventsQuery, type EventListRow } from "../queries/events";
 import { toFilterParams } from "../queries/where";
+import { rollupEventCountQuery } from "../queries/rollup-counts";
+import { rollupServes, toRollupParams } from "../queries/rollup-window";
 
 /** A keyset cursor: the last row's (occurred_at, event_id), opaque in the URL. */
 export interface Cursor {
@@ -57,7 +59,11 @@ export async function listEvents(viewer: Viewer, store: Store, filters: Filters,
 
 export async function countEvents(viewer: Viewer, store: Store, filters: Filters): Promise<number> {
   authorize(viewer, "aggregates:read", filters);
-  const [row] = await eventCountQuery(store, toFilterParams(filters));
+  const params = toRollupParams(filters);
+  // events_hourly holds every filter dimension but host, actor and text.
+  const [row] = rollupServes(params, ["envs", "services", "teams", "channels", "types"])
+    ? await rollupEventCountQuery(store, params)
+    : await eventCountQuery(store, params);
   return row?.events ?? 0;
 }
 

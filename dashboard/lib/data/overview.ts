@@ -4,6 +4,8 @@ import type { Filters } from "../filters/schema";
 import { accessSeriesQuery, openSessionsQuery, overviewSummaryQuery, topActorsQuery, topHostsQuery } from "../queries/overview";
 import { bucketSeconds, toFilterParams } from "../queries/where";
 import { envsInWindowQuery, isDemoEnv } from "../queries/envs";
+import { rollupSummaryCountsQuery, rollupSummaryEntitiesQuery } from "../queries/rollup-counts";
+import { rollupServes, toRollupParams } from "../queries/rollup-window";
 
 /**
  * The overview page's panels. Every function takes the Viewer first and
@@ -13,8 +15,23 @@ import { envsInWindowQuery, isDemoEnv } from "../queries/envs";
  */
 export async function overviewSummary(viewer: Viewer, store: Store, filters: Filters) {
   authorize(viewer, "aggregates:read", filters);
-  const [row] = await overviewSummaryQuery(store, toFilterParams(filters));
-  return row ?? { events: 0, people: 0, services: 0, sessions: 0, hosts: 0, break_glass: 0, failed_logins: 0 };
+  const params = toRollupParams(filters);
+  // The hourly rollups know env but not service, team, channel or type per
+  // entity, nor hosts, actors or text: those filters read events (exact too, slower).
+  if (!rollupServes(params, ["envs"])) {
+    const [row] = await overviewSummaryQuery(store, params);
+    return row ?? { events: 0, people: 0, services: 0, sessions: 0, hosts: 0, break_glass: 0, failed_logins: 0 };
+  }
+  const [[counts], [entities]] = await Promise.all([rollupSummaryCountsQuery(store, params), rollupSummaryEntitiesQuery(store, params)]);
+  return {
+    events: counts?.events ?? 0,
+    people: entities?.people ?? 0,
+    services: entities?.services ?? 0,
+    sessions: entities?.sessions ?? 0,
+    hosts: entities?.hosts ?? 0,
+    break_glass: counts?.break_glass ?? 0,
+    failed_logins: counts?.failed_logins ?? 0,
+  };
 }
 
 export interface AccessSeries {

@@ -1,7 +1,8 @@
 import type { Store } from "../../../store/open";
 import { authorize, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
-import { accessTrendQuery, breakGlassQuery, pipelineShareQuery, type TrendDimension, type TrendPeriod } from "../queries/trends";
+import type { TrendDimension, TrendPeriod } from "../queries/trends";
+import { rollupAccessTrendQuery, rollupBreakGlassQuery, rollupPipelineShareQuery } from "../queries/rollup-trends";
 import { toFilterParams } from "../queries/where";
 
 export interface PivotSeries {
@@ -31,7 +32,7 @@ function pivot(rows: Array<{ period: string; key: string; events: number }>, max
 
 export async function accessTrend(viewer: Viewer, store: Store, filters: Filters, period: TrendPeriod, dimension: TrendDimension): Promise<PivotSeries> {
   authorize(viewer, "aggregates:read", filters);
-  return pivot(await accessTrendQuery(period, dimension)(store, toFilterParams(filters)));
+  return pivot(await rollupAccessTrendQuery(period, dimension)(store, toFilterParams(filters)));
 }
 
 export interface PipelineShare {
@@ -44,7 +45,7 @@ export interface PipelineShare {
 
 export async function pipelineShare(viewer: Viewer, store: Store, filters: Filters, period: TrendPeriod): Promise<PipelineShare[]> {
   authorize(viewer, "aggregates:read", filters);
-  const rows = await pipelineShareQuery(period)(store, toFilterParams(filters));
+  const rows = await rollupPipelineShareQuery(period)(store, toFilterParams(filters));
   return rows.map((r) => {
     const total = r.pipeline + r.direct;
     return { ...r, share: total === 0 ? null : Math.round((1000 * r.pipeline) / total) / 10 };
@@ -53,5 +54,5 @@ export async function pipelineShare(viewer: Viewer, store: Store, filters: Filte
 
 export async function breakGlassTrend(viewer: Viewer, store: Store, filters: Filters, period: TrendPeriod): Promise<PivotSeries> {
   authorize(viewer, "aggregates:read", filters);
-  return pivot(await breakGlassQuery(period)(store, toFilterParams(filters)));
+  return pivot(await rollupBreakGlassQuery(period)(store, toFilterParams(filters)));
 }
