@@ -6,6 +6,8 @@ import { z } from "zod";
 import type { Store } from "./open";
 import { StoreError } from "./errors";
 import { defineQuery, insertRows, runCommand } from "./query";
+import { buildCatalog } from "./cluster-catalog";
+import { clusterStatements } from "./cluster-ddl";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -72,14 +74,9 @@ export interface MigrateResult {
  * and the record is written after the statements succeeded.
  */
 export async function migrate(store: Store, migrations = loadMigrations()): Promise<MigrateResult> {
-  await runCommand(store, `CREATE DATABASE IF NOT EXISTS ${store.database}`, "migrations.create_database");
-  await runCommand(
-    store,
-    `CREATE TABLE IF NOT EXISTS ${store.tables.schema_migrations}
-     (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-     ENGINE = ReplacingMergeTree ORDER BY version`,
-    "migrations.create_table",
-  );
+  const plan = migrationPlan(migrations, store.cluster);
+  await runCommand(store, plan.createDatabase.replaceAll("{{database}}", store.database), "migrations.create_database");
+  for (const statement of plan.createLedger) await runCommand(store, statement.replaceAll("{{database}}", store.database), "migrations.create_table");
   const applied = new Map((await appliedQuery(store, {})).map((row) => [row.version, row]));
   const result: MigrateResult = { applied: [], alreadyApplied: 0 };
   for (const migration of migrations) {
@@ -96,11 +93,9 @@ export async function migrate(store: Store, migrations = loadMigrations()): Prom
       continue;
     }
     for (const [index, statement] of migration.statements.entries()) {
-      await runCommand(
-        store,
-        statement.replaceAll("{{database}}", store.database),
-        `migration ${migration.version}_${migration.name} statement ${index + 1}`,
-      );
+      for (const sql of plan.statementsFor(statement)) {
+        await runCommand(store, sql.replaceAll("{{database}}", store.database), `migration ${migration.version}_${migration.name} statement ${index + 1}`);
+      }
     }
     await insertRows(store, {
       table: "schema_migrations",
@@ -109,4 +104,33 @@ export async function migrate(store: Store, migrations = loadMigrations()): Prom
     result.applied.push({ version: migration.version, name: migration.name });
   }
   return result;
+}
+
+/** The ledger of applied migrations; one row per version, newest wins. */
+export const LEDGER_TABLE_SQL = `CREATE TABLE IF NOT EXISTS {{database}}.schema_migrations
+     (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+     ENGINE = ReplacingMergeTree ORDER BY version`;
+
+export interface MigrationPlan {
+  createDatabase: string;
+  createLedger: string[];
+  /** What one migration statement becomes: itself on one server or embedded, its cluster form with clickhouse.cluster. */
+  statementsFor(statement: string): string[];
+}
+
+/**
+ * Templates (still holding `{{database}}`) for one store: unchanged without a
+ * cluster; with one, every statement through store/cluster-ddl.ts, with a
+ * catalog built from all migrations so an ALTER in 0009 knows the engine 0004 gave.
+ */
+export function migrationPlan(migrations: readonly Migration[], cluster: string | undefined): MigrationPlan {
+  if (cluster === undefined) {
+    return { createDatabase: "CREATE DATABASE IF NOT EXISTS {{database}}", createLedger: [LEDGER_TABLE_SQL], statementsFor: (s) => [s] };
+  }
+  const layout = { cluster, catalog: buildCatalog([LEDGER_TABLE_SQL, ...migrations.flatMap((m) => m.statements)]) };
+  return {
+    createDatabase: `CREATE DATABASE IF NOT EXISTS {{database}} ON CLUSTER ${cluster}`,
+    createLedger: clusterStatements(LEDGER_TABLE_SQL, layout),
+    statementsFor: (s) => clusterStatements(s, layout),
+  };
 }

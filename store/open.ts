@@ -5,6 +5,7 @@ import type { ClickHouseConfig } from "../config/schema";
 import { qualifyTables, type Tables } from "./tables";
 import { StoreError } from "./errors";
 import { withPerCallSettings } from "./sticky-settings";
+import { CLUSTER_QUERY_SETTINGS } from "./cluster-settings";
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>["connection"];
 
@@ -20,6 +21,8 @@ export interface Store {
   readonly mode: StoreMode;
   readonly database: string;
   readonly tables: Tables;
+  /** clickhouse.cluster: migrations run ON CLUSTER and tables are Distributed over Replicated ones (store/cluster-ddl.ts). */
+  readonly cluster?: string | undefined;
   /** Where embedded mode keeps its parts; undefined for a server. */
   readonly dataPath: string | undefined;
   close(): Promise<void>;
@@ -40,9 +43,13 @@ export async function openStore({ clickhouse, dataDir }: OpenStoreOptions): Prom
       password: clickhouse.password,
       request_timeout: clickhouse.request_timeout_ms,
       application: "prodtrail",
+      ...(clickhouse.cluster ? { clickhouse_settings: CLUSTER_QUERY_SETTINGS } : {}),
     });
     await pingOrThrow(client, `ClickHouse server at ${redactUrl(clickhouse.url)}`);
-    return makeStore(client, "server", clickhouse.database, tables, undefined);
+    return makeStore(client, "server", clickhouse.database, tables, undefined, clickhouse.cluster);
+  }
+  if (clickhouse.cluster) {
+    throw new StoreError(`clickhouse.cluster is ${clickhouse.cluster} but clickhouse.url is unset: a cluster needs servers; unset cluster for the embedded engine`, {});
   }
   const dataPath = join(dataDir, "clickhouse");
   mkdirSync(dataPath, { recursive: true });
@@ -67,7 +74,7 @@ export async function openStore({ clickhouse, dataDir }: OpenStoreOptions): Prom
   return makeStore(client, "embedded", clickhouse.database, tables, dataPath);
 }
 
-function makeStore(client: ClickHouseClient, mode: StoreMode, database: string, tables: Tables, dataPath: string | undefined): Store {
+function makeStore(client: ClickHouseClient, mode: StoreMode, database: string, tables: Tables, dataPath: string | undefined, cluster?: string): Store {
   let closed = false;
   return {
     client,
@@ -75,6 +82,7 @@ function makeStore(client: ClickHouseClient, mode: StoreMode, database: string, 
     database,
     tables,
     dataPath,
+    cluster,
     async close() {
       if (closed) return;
       closed = true;
