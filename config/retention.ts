@@ -19,13 +19,10 @@ const UNITS = { s: 1, m: 60, h: 3_600, d: 86_400, w: 7 * 86_400, y: 365 * 86_400
 export type DurationUnit = keyof typeof UNITS;
 
 /** "400d", "7y", "90s" (tests), or "forever". */
-export const retentionDurationSchema = z.union([
-  z.literal("forever"),
-  z
-    .string()
-    .regex(/^[1-9]\d{0,5}[smhdwy]$/, { message: 'must be a whole number and a unit (s, m, h, d, w, y), e.g. "400d" or "7y", or "forever"' })
-    .transform((text) => ({ amount: Number(text.slice(0, -1)), unit: text.slice(-1) as DurationUnit, text })),
-]);
+export const retentionDurationSchema = z
+  .string()
+  .regex(/^(forever|[1-9]\d{0,5}[smhdwy])$/, { message: 'must be a whole number and a unit (s, m, h, d, w, y), e.g. "400d" or "7y", or "forever"' })
+  .transform((text) => (text === "forever" ? ("forever" as const) : { amount: Number(text.slice(0, -1)), unit: text.slice(-1) as DurationUnit, text }));
 export type RetentionDuration = z.output<typeof retentionDurationSchema>;
 
 /** Seconds in a duration (a year as 365 days: the floor check only needs to be conservative). */

@@ -22,7 +22,7 @@ export const SERVER_ONLY_CHANNELS: ReadonlySet<string> = new Set(["dashboard"]);
 export const SERVER_ONLY_ATTRIBUTION: ReadonlySet<string> = new Set(["dashboard-session"]);
 
 /** Resources naming a server action, whatever the type: drift acceptances, detection triage. */
-export const SERVER_ONLY_RESOURCE_PREFIXES: readonly string[] = ["drift:accept:", "finding:triage:"];
+export const SERVER_ONLY_RESOURCE_PREFIXES: readonly string[] = ["drift:accept:", "finding:triage:", "retention:"];
 
 /** The slice of an event the check reads: any parsed or raw event fits. */
 export interface ServerOnlyCandidate {
