@@ -32,6 +32,15 @@ export interface PartitionBatch {
   isRunning(): boolean;
   /** true after a rebalance moved or reset this partition: do not commit, drop the rest. */
   isStale(): boolean;
+  /**
+   * true once the group rebalanced after this batch was fetched. A batch
+   * still being stored after its handler returned (the worker's pipeline)
+   * must not commit then: the partition may be another member's, and its
+   * new owner starts again from the last commit.
+   */
+  rebalancedSince(): boolean;
+  /** Which of this consumer's group generations (joins, counted from 1) fetched the batch. */
+  generation: number;
   /** Stop fetching this partition until the returned function is called. */
   pause(): () => void;
 }
@@ -54,6 +63,8 @@ export interface GroupConsumerOptions {
 export interface GroupConsumer {
   /** Starts fetching; `handle` is called per partition batch, one partition at a time per partition. */
   run(handle: (batch: PartitionBatch) => Promise<void>, opts?: { partitionsConcurrently?: number }): Promise<void>;
+  /** Stop fetching every subscribed topic (batches in progress go on; commits still work). */
+  pause(): void;
   /** Stops fetching and waits for the batches in progress; does not leave the group. */
   stop(): Promise<void>;
   /** stop() and leave the group (its partitions move to the others at once). */
@@ -79,6 +90,11 @@ export async function connectGroupConsumer(conn: KafkaConnection, opts: GroupCon
     maxWaitTimeInMs: opts.maxWaitTimeMs ?? 1_000,
     allowAutoTopicCreation: false,
   });
+  // Each join is a new generation; a batch remembers the one it was fetched in.
+  let generation = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    generation += 1;
+  });
   consumer.on(consumer.events.CRASH, (e) => {
     if (!e.payload.restart) opts.onCrash?.(e.payload.error);
   });
@@ -99,6 +115,7 @@ export async function connectGroupConsumer(conn: KafkaConnection, opts: GroupCon
         partitionsConsumedConcurrently: runOpts.partitionsConcurrently ?? 1,
         eachBatch: async (p: EachBatchPayload) => {
           const { batch } = p;
+          const fetchedIn = generation;
           await handle({
             topic: batch.topic,
             partition: batch.partition,
@@ -123,11 +140,14 @@ export async function connectGroupConsumer(conn: KafkaConnection, opts: GroupCon
             heartbeat: () => p.heartbeat(),
             isRunning: () => p.isRunning(),
             isStale: () => p.isStale(),
+            rebalancedSince: () => generation !== fetchedIn,
+            generation: fetchedIn,
             pause: () => p.pause(),
           });
         },
       });
     },
+    pause: () => consumer.pause(opts.topics.map((topic) => ({ topic }))),
     stop: () => consumer.stop(),
     close: () => consumer.disconnect(),
   };

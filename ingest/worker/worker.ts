@@ -17,6 +17,7 @@ import { createStoreWrite } from "./store-write";
 import { classify, type Outcome } from "./classify";
 import { insertDeadLetters, toDlqMessage, type DeadLetter } from "./dead-letters";
 import { createIngestMetrics, type IngestMetrics } from "./metrics";
+import { CommitChain } from "./commit-chain";
 
 export interface IngestWorkerOptions {
   kafka: KafkaConnection;
@@ -147,54 +148,63 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
     }
   };
 
+  /** Insert the valid events and dead-letter the rest; resolves once both are durable (then the batch may commit). */
+  const storeBatch = async (events: AuditEvent[], eventMessages: PartitionBatch["messages"], letters: DeadLetter[]): Promise<void> => {
+    const [refused] = await Promise.all([batcher.add(events), writeDeadLetters(letters)]);
+    // Refused by the store for good: dead letters too, before the commit.
+    await writeDeadLetters(
+      [...refused].flatMap(([position, r]) => {
+        const message = eventMessages[position];
+        return message ? [{ message, reason: r.reason, detail: r.detail }] : [];
+      }),
+    );
+  };
+
+  const commits = new CommitChain(
+    async (batch, next) => {
+      await batch.commit(next);
+      metrics.committed.inc();
+      metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(next)));
+      log.debug({ partition: batch.partition, next }, "committed");
+    },
+    () => !abandoned,
+    log,
+  );
+  /** Set by stop(): batches fetched from now on are left to the next owner (not resolved, not stored). */
+  let draining = false;
+
   const handleBatch = async (batch: PartitionBatch): Promise<void> => {
     const last = batch.messages.at(-1);
-    if (last === undefined || !batch.isRunning() || batch.isStale()) return;
+    if (last === undefined || draining || !batch.isRunning() || batch.isStale()) return;
     const endBatch = metrics.batchSeconds.startTimer();
     metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
     opts.hooks?.fetched?.(batch.partition, batch.messages.length);
-    const outcomes: Outcome[] = batch.messages.map((m) => classify(m, maxMessageBytes));
     const events: AuditEvent[] = [];
     const eventMessages: PartitionBatch["messages"] = [];
     const letters: DeadLetter[] = [];
-    for (const o of outcomes) {
+    for (const m of batch.messages) {
+      const o: Outcome = classify(m, maxMessageBytes);
       if (o.kind === "ok") {
         events.push(o.event);
         eventMessages.push(o.message);
-      }
-      else if (o.kind === "dead") letters.push(o);
+      } else if (o.kind === "dead") letters.push(o);
       else metrics.dropped.inc({ reason: o.reason });
     }
+    batcher.enter();
+    const work = storeBatch(events, eventMessages, letters);
+    // This handler adds no more rows: the batcher need not wait for it.
+    batcher.leave();
+    void work.then(() => endBatch(), () => undefined);
+    // Moves only the fetch position: the next fetch of this partition runs while
+    // `work` inserts. The offset is committed by `commits`, after the insert.
+    batch.resolveOffset(last.offset);
     // Long waits (a store outage) must not cost the group membership.
     const beat = setInterval(() => void batch.heartbeat().catch(() => undefined), heartbeatIntervalMs);
-    batcher.enter();
     try {
-      const [refused] = await Promise.all([batcher.add(events), writeDeadLetters(letters)]);
-      // Refused by the store for good: dead letters too, before the commit below.
-      await writeDeadLetters(
-        [...refused].flatMap(([position, r]) => {
-          const message = eventMessages[position];
-          return message ? [{ message, reason: r.reason, detail: r.detail }] : [];
-        }),
-      );
+      await commits.add(batch, work);
     } finally {
-      batcher.leave();
       clearInterval(beat);
     }
-    if (batch.isStale()) {
-      // A rebalance moved this partition: its new owner starts from the last commit and
-      // re-inserts (deduplicated); committing now could move the group's position backwards.
-      log.info({ partition: batch.partition, offset: last.offset }, "partition revoked during batch; not committing");
-      return;
-    }
-    if (abandoned) return;
-    const next = (BigInt(last.offset) + 1n).toString();
-    batch.resolveOffset(last.offset);
-    await batch.commit(next);
-    metrics.committed.inc();
-    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(next)));
-    endBatch();
-    log.debug({ partition: batch.partition, offset: last.offset, rows: events.length, dead: letters.length }, "committed");
   };
 
   const consumer: GroupConsumer = await connectGroupConsumer(opts.kafka, {
@@ -222,11 +232,26 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
         const deadline = opts.shutdownTimeoutMs ?? 30_000;
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), deadline)));
-        const result = await Promise.race([consumer.stop().then(() => "stopped" as const), timedOut]);
+        // Stop intake, let what was fetched insert and commit while the consumer
+        // still runs (kafkajs drops commits once stopped), then stop it.
+        draining = true;
+        try {
+          consumer.pause();
+        } catch (err) {
+          log.warn({ err }, "pausing intake failed (the consumer is not running); stopping it");
+        }
+        const finished = (async () => {
+          await commits.drain();
+          await consumer.stop();
+          await commits.drain();
+          return "stopped" as const;
+        })();
+        const result = await Promise.race([finished, timedOut]);
         clearTimeout(timer);
         if (result === "timeout") {
           abandoned = true;
-          log.warn({ deadlineMs: deadline }, "shutdown deadline passed; abandoning batches in progress (they will be redelivered)");
+          log.warn({ deadlineMs: deadline, batches: commits.inFlight }, "shutdown deadline passed; abandoning batches in progress (they will be redelivered)");
+          await consumer.stop().catch(() => undefined);
         }
         await consumer.close().catch((err: unknown) => log.warn({ err }, "leaving the group failed"));
         await dlqProducer.close().catch(() => undefined);
