@@ -7,6 +7,7 @@ import type { Rule } from "./rule";
 import { runRule } from "./run-rule";
 import { activeSuppressions } from "./suppressions";
 import { planWindows, readProgress, recordProgress } from "./windows";
+import { observeRound, type RoundObserver } from "../lib/job-round";
 
 /** Who may run this round: the holder of the coordination partition, or always in embedded mode. */
 export interface Coordinator {
@@ -86,11 +87,18 @@ export interface SchedulerHandle {
   stop(): Promise<void>;
 }
 
+/** A round that did not run (another worker leads) is no round; a failed rule fails it. */
+function judgeRound(r: RoundResult): { error?: string } | null {
+  if (!r.ran) return null;
+  const failed = r.rules.find((x) => x.error !== undefined);
+  return failed ? { error: `rule ${failed.ruleId}: ${failed.error ?? ""}` } : {};
+}
+
 /** Runs a round every interval; a round in progress is awaited, never doubled. */
-export function startScheduler(o: SchedulerOptions & { intervalMs: number }): SchedulerHandle {
+export function startScheduler(o: SchedulerOptions & { intervalMs: number; onRound?: RoundObserver }): SchedulerHandle {
   let running: Promise<RoundResult> | null = null;
   const runOnce = (now?: Date): Promise<RoundResult> => {
-    running ??= runRound(o, now).finally(() => {
+    running ??= observeRound(runRound(o, now), o.onRound, judgeRound).finally(() => {
       running = null;
     });
     return running;

@@ -8,6 +8,7 @@ import { Notifier } from "./notify/notifier";
 import type { StoredFinding } from "./finding-rows";
 import { loadCheckedRules } from "./rule-set";
 import { alwaysLeader, startScheduler, type Coordinator, type RoundResult } from "./scheduler";
+import type { RoundObserver } from "../lib/job-round";
 
 export interface DetectionsHandle {
   /** Why detections are not running ('' when they are). */
@@ -34,6 +35,7 @@ export async function startDetections(input: {
   config: Pick<Config, "detections" | "kafka">;
   log: Logger;
   onFindings?: (findings: readonly StoredFinding[]) => void;
+  onRound?: RoundObserver;
 }): Promise<DetectionsHandle> {
   const { store, config, log } = input;
   const d = config.detections;
@@ -49,7 +51,7 @@ export async function startDetections(input: {
       input.onFindings?.(findings);
     };
     log.info({ rules: rules.length, interval_s: d.interval_seconds, coordinated: config.kafka.brokers.length > 0 }, "detections: scheduler started");
-    const scheduler = startScheduler({ store, rules, config: d, worker: `${hostname()}:${process.pid}`, log, coordinator, intervalMs: d.interval_seconds * 1000, onFindings });
+    const scheduler = startScheduler({ store, rules, config: d, worker: `${hostname()}:${process.pid}`, log, coordinator, intervalMs: d.interval_seconds * 1000, onFindings, ...(input.onRound ? { onRound: input.onRound } : {}) });
     return {
       disabledReason: "",
       runOnce: scheduler.runOnce,

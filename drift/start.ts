@@ -2,6 +2,7 @@ import type { Config } from "../config/schema";
 import { createLogger, type Logger } from "../lib/log";
 import type { Store } from "../store/open";
 import { DriftJob, type DriftRunOptions, type DriftRunResult } from "./job";
+import { observeRound, type RoundObserver } from "../lib/job-round";
 
 export interface DriftJobHandle {
   /** Stops the interval and waits for a run in progress. */
@@ -16,11 +17,11 @@ export interface DriftJobHandle {
  * so duplicates collapse and the newest evaluation wins. A failed run is
  * logged and retried at the next tick; it never stops the process.
  */
-export function startDriftJob({ store, config, log = createLogger("drift") }: { store: Store; config: Pick<Config, "drift">; log?: Logger }): DriftJobHandle {
+export function startDriftJob({ store, config, log = createLogger("drift"), onRound }: { store: Store; config: Pick<Config, "drift">; log?: Logger; onRound?: RoundObserver }): DriftJobHandle {
   const job = new DriftJob(store, config.drift, log);
   let running: Promise<DriftRunResult> | null = null;
   const runOnce = (options?: DriftRunOptions): Promise<DriftRunResult> => {
-    running ??= job.runOnce(options).finally(() => {
+    running ??= observeRound(job.runOnce(options), onRound).finally(() => {
       running = null;
     });
     return running;

@@ -11,7 +11,7 @@ import { chTimeToIso } from "../../store/event-rows";
  * creator's terminal.
  */
 /** drift:gate — a deploy pipeline asks POST /api/v1/drift/gate before releasing (ingest/gateway/drift-gate.ts). */
-export const KEY_SCOPES = ["events:write", "keys:register", "drift:gate"] as const;
+export const KEY_SCOPES = ["events:write", "keys:register", "drift:gate", "metrics:read"] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
 const TOKEN = /^ptk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;

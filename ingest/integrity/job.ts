@@ -3,6 +3,7 @@ import type { Store } from "../../store/open";
 import { listCollectorKeys } from "../../store/collector-keys";
 import { runCollectorRound, type RoundResult } from "./round";
 import { collectorsQuery } from "./stream";
+import { observeRound, type RoundObserver } from "../../lib/job-round";
 
 /**
  * The source-integrity job: every `intervalMs`, one bounded round per
@@ -24,6 +25,8 @@ export interface IntegrityJobOptions {
    * are checked again as stragglers next round, so it is also a cost.
    */
   lagMs?: number;
+  /** Told when each round ends (serve's /metrics and /api/health). */
+  onRound?: RoundObserver;
 }
 
 export interface IntegrityRun {
@@ -39,11 +42,12 @@ export interface IntegrityJob {
 }
 
 export const DEFAULT_INTERVAL_MS = 30_000;
+export const DEFAULT_UNCOVERED_AFTER_MS = 10 * 60_000;
 
 export function startIntegrityJob(options: IntegrityJobOptions): IntegrityJob {
   const { store } = options;
   const log = options.log ?? createLogger("integrity");
-  const round = { batch: options.batch ?? 10_000, lagMs: options.lagMs ?? 15_000, log };
+  const round = { batch: options.batch ?? 10_000, lagMs: options.lagMs ?? 15_000, uncoveredAfterMs: options.uncoveredAfterMs ?? DEFAULT_UNCOVERED_AFTER_MS, log };
   let running: Promise<IntegrityRun> | null = null;
   let stopped = false;
 
@@ -68,7 +72,7 @@ export function startIntegrityJob(options: IntegrityJobOptions): IntegrityJob {
     return run;
   };
   const runOnce = (): Promise<IntegrityRun> => {
-    running ??= once().finally(() => {
+    running ??= observeRound(once(), options.onRound, (run) => (run.failed[0] ? { error: `${run.failed.length} collector(s) failed, first ${run.failed[0].collectorId}: ${run.failed[0].error}` } : {})).finally(() => {
       running = null;
     });
     return running;
