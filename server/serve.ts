@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Sink } from "../collect/sink";
 import type { Config } from "../config/schema";
 import { migrate } from "../store/migrate";
+import { applyRetention } from "../store/retention";
 import { openStore, type Store } from "../store/open";
 import { createEventsHandler } from "../ingest/gateway/handler";
 import { createHealthHandler } from "../ingest/gateway/health";
@@ -91,6 +92,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     if (ownsStore) {
       const migrated = await migrate(store);
       log.info({ applied: migrated.applied.length, already: migrated.alreadyApplied, database: store.database }, "store migrated");
+      const retention = await applyRetention(store, config.retention, "prodtrail serve");
+      if (retention.changed) log.info({ changes: retention.changes }, "retention policy applied");
     }
     publishStore(store);
     if (options.dashboard !== false) {
