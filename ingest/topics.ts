@@ -12,9 +12,25 @@ export const TOPICS = {
   events: "prodtrail.events.v1",
   /** Messages the ingest worker could not store: original bytes plus headers saying why. */
   deadLetters: "prodtrail.events.dlq.v1",
-  /** One partition, no payload that matters: its consumer group elects the worker that runs each detection round (detections/coordination.ts). */
+  /** One partition: its consumer group elects the worker that runs each detection round; the rounds are recorded on it (ingest/kafka/single-runner.ts). */
   detectionsCoordination: "prodtrail.detections.coordination.v1",
+  /** The same for the drift job's rounds (drift/start.ts). */
+  driftCoordination: "prodtrail.drift.coordination.v1",
+  /** The same for the source-integrity job's rounds (ingest/integrity/job.ts). */
+  integrityCoordination: "prodtrail.integrity.coordination.v1",
 } as const;
+
+/**
+ * Jobs that run once per round across every `ingest` worker (and `serve` in
+ * scale mode): one single-partition topic and one consumer group each, so a
+ * slow drift round never delays a detection round on another worker.
+ */
+export const COORDINATED_JOBS = {
+  detections: { topic: TOPICS.detectionsCoordination, groupId: "prodtrail-detections" },
+  drift: { topic: TOPICS.driftCoordination, groupId: "prodtrail-drift" },
+  integrity: { topic: TOPICS.integrityCoordination, groupId: "prodtrail-integrity" },
+} as const;
+export type CoordinatedJob = keyof typeof COORDINATED_JOBS;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

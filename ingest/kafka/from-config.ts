@@ -1,6 +1,7 @@
 import type { KafkaConfig } from "../../config/schema";
 import type { Logger } from "../../lib/log";
-import { TOPICS } from "../topics";
+import { COORDINATED_JOBS, TOPICS } from "../topics";
+import { COORDINATION_TOPIC_CONFIGS } from "./single-runner";
 import { connectAdmin } from "./admin";
 import type { KafkaConnection } from "./client";
 
@@ -36,9 +37,10 @@ export async function ensureTopics(kafka: KafkaConfig, logger?: Logger): Promise
         configs: { "retention.ms": String(spec.retentionMs), "min.insync.replicas": String(Math.min(2, kafka.topics.replication_factor)) },
       });
     }
-    // Leader election for detection rounds needs exactly one partition, whatever topics.partitions says.
-    await admin.ensureTopic({ topic: TOPICS.detectionsCoordination, partitions: 1, replicationFactor: kafka.topics.replication_factor });
-    return [...specs.map((s) => s.topic), TOPICS.detectionsCoordination];
+    // Electing the runner of a job's rounds needs exactly one partition, whatever topics.partitions says.
+    const coordination = Object.values(COORDINATED_JOBS).map((j) => j.topic);
+    for (const topic of coordination) await admin.ensureTopic({ topic, partitions: 1, replicationFactor: kafka.topics.replication_factor, configs: COORDINATION_TOPIC_CONFIGS });
+    return [...specs.map((s) => s.topic), ...coordination];
   } finally {
     await admin.close();
   }
