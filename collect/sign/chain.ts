@@ -2,13 +2,19 @@ import { createHash, sign as edSign, verify as edVerify, type KeyObject } from "
 import { signingPayload, type AuditEvent } from "../../schemas";
 
 /**
- * One link of a collector's hash chain. The signed bytes are
+ * One link of a collector's hash chain. The hashed bytes are
  * `signingPayload(event)`: the canonical JSON of the event with `seq` and
  * `prev_hash` set, everything but `hash`, `sig` and `received_at`. `hash` is
- * the SHA-256 of those bytes (hex); `sig` the Ed25519 signature over the same
- * bytes (base64, 88 characters). Ed25519 is deterministic (RFC 8032), so the
- * same event at the same position always yields the same hash and signature:
- * a redelivery is recognisable byte for byte.
+ * the SHA-256 of those bytes (hex). A **head** also carries `sig`, the
+ * Ed25519 signature over the same bytes (base64, 88 characters): its hash
+ * covers its `prev_hash`, which is the hash of the event before, and so on
+ * back, so one signed head vouches for every unsigned link before it up to
+ * the previous head (README.md, "Head signing"). An event signed on its own
+ * (per-event signing, the format before head signing) is a head at
+ * interval 1. Ed25519 is deterministic (RFC 8032): the same event at the
+ * same position always yields the same hash and signature, so a redelivery
+ * is recognisable byte for byte. `sig` is outside the hashed bytes, so a
+ * link can be sealed as a head after the fact without changing its hash.
  *
  * Sign the *parsed* event (zod output, defaults applied): ingest verifies
  * what `parseEvent` gives it, and parsing a parsed event is the identity.
@@ -29,26 +35,50 @@ export function payloadHash(payload: string): string {
   return createHash("sha256").update(payload, "utf8").digest("hex");
 }
 
-export function signLink(event: AuditEvent, seq: number, prevHash: string, privateKey: KeyObject): AuditEvent {
+/** `event` at position (`seq`, `prevHash`) with its `hash`; `sig` only when `head`. The payload is built once for both. */
+export function linkEvent(event: AuditEvent, seq: number, prevHash: string, head: KeyObject | null): AuditEvent {
   const linked: AuditEvent = { ...event, seq, prev_hash: prevHash };
   delete linked.hash;
   delete linked.sig;
   const payload = signingPayload(linked);
-  return {
-    ...linked,
-    hash: payloadHash(payload),
-    sig: edSign(null, Buffer.from(payload, "utf8"), privateKey).toString("base64"),
-  };
+  linked.hash = payloadHash(payload);
+  if (head !== null) linked.sig = edSign(null, Buffer.from(payload, "utf8"), head).toString("base64");
+  return linked;
 }
 
-export type LinkCheck = "ok" | "unsigned" | "bad-hash" | "bad-signature";
+/** Per-event signing: every event its own head. Kept for callers that build chains by hand (tests, tools). */
+export function signLink(event: AuditEvent, seq: number, prevHash: string, privateKey: KeyObject): AuditEvent {
+  return linkEvent(event, seq, prevHash, privateKey);
+}
+
+/** Make a link a head: add `sig` over its (unchanged) hashed bytes. */
+export function sealHead(link: AuditEvent, privateKey: KeyObject): AuditEvent {
+  const payload = signingPayload(link);
+  return { ...link, sig: edSign(null, Buffer.from(payload, "utf8"), privateKey).toString("base64") };
+}
+
+/**
+ * - ok: a head whose signature and hash verify;
+ * - link: an unsigned link whose hash matches its bytes (trusted once a head covers it);
+ * - unsigned: no seq/prev_hash/hash (not part of any chain);
+ * - bad-signature: the bytes changed after hashing/signing (or a foreign key signed them);
+ * - bad-hash: a head whose signature verifies but whose `hash` field alone was altered.
+ */
+export type LinkCheck = "ok" | "link" | "unsigned" | "bad-hash" | "bad-signature";
+
+export function isChained(event: AuditEvent): boolean {
+  return event.seq !== undefined && event.prev_hash !== undefined && event.hash !== undefined;
+}
 
 /** Hash and signature of one event alone (no chain context). */
 export function checkLink(event: AuditEvent, publicKey: KeyObject): LinkCheck {
-  if (event.seq === undefined || event.prev_hash === undefined || event.hash === undefined || event.sig === undefined) {
-    return "unsigned";
-  }
+  if (!isChained(event)) return "unsigned";
   const payload = signingPayload(event);
+  if (event.sig === undefined) {
+    // No signature to tell "content changed" from "hash field changed": either way the
+    // event is not the one its chain committed to, which is what a bad signature means.
+    return payloadHash(payload) === event.hash ? "link" : "bad-signature";
+  }
   const sig = Buffer.from(event.sig, "base64");
   // A signature that fails verification means the signed bytes changed (or a
   // foreign key signed them): that is tampering even when `hash` was

@@ -24,6 +24,7 @@ const SEVERITY: Record<FindingKind, string> = {
   fork: "critical",
   gap: "medium",
   unsigned: "medium",
+  uncovered: "medium",
   unregistered: "low",
   conflict: "high",
   "clock-skew": "low",
@@ -55,6 +56,7 @@ const titles: Record<ProblemKind, (p: Problem) => string> = {
   fork: (p) => `fork at seq ${p.seq} from collector ${p.collectorId}: two events claim one position`,
   gap: (p) => `events ${p.seq}..${p.gapEnd ?? p.seq} missing from collector ${p.collectorId}`,
   unsigned: (p) => `unsigned event from collector ${p.collectorId}, which has a registered key (event ${p.event.event_id})`,
+  uncovered: (p) => `events ${p.seq}..${p.gapEnd ?? p.seq} from collector ${p.collectorId} not covered by a signed head`,
 };
 
 const details: Record<ProblemKind, string> = {
@@ -63,6 +65,8 @@ const details: Record<ProblemKind, string> = {
   fork: "Two different validly signed events claim the same position in the chain (or one does not link to its predecessor): a collector restored from an old state, a cloned key, or a replay.",
   gap: "Sequence numbers are missing: events were lost or are still in transit. The finding resolves itself when late events fill the gap.",
   unsigned: "A collector with a registered key sent an unsigned event: a misconfigured collector, or someone posting in its name.",
+  uncovered:
+    "These chained events carry no signature of their own and no later signed head vouches for them: the stream was cut after them (a truncated tail), their head was lost or withheld, or the collector signs less often than the verifier waits out. Their content is unverified. The finding resolves itself when a head covering them arrives.",
 };
 
 /** The finding for one problem (status open). */

@@ -25,6 +25,16 @@ export interface IntegrityJobOptions {
    * are checked again as stragglers next round, so it is also a cost.
    */
   lagMs?: number;
+  /**
+   * A chained event that no signed head covers becomes an `uncovered`
+   * finding once it was received this long ago. Default 10 min: a
+   * collector ends every spool append with a head and its shipper sends
+   * the append's records in order, so the head normally lands in the same
+   * or the next insert, seconds later; a sink outage between two inserts
+   * can hold it back longer, and the finding then resolves itself when
+   * the head arrives.
+   */
+  uncoveredAfterMs?: number;
   /** Told when each round ends (serve's /metrics and /api/health). */
   onRound?: RoundObserver;
 }

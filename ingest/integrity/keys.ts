@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { ChainVerifier, checkLink, type ChainResult, type ChainTip } from "../../collect/sign";
+import { ChainVerifier, type ChainTip, type VerifierOptions } from "../../collect/sign";
 import type { AuditEvent } from "../../schemas";
 import { keyObject, listCollectorKeys, type CollectorKey } from "../../store/collector-keys";
 import type { Store } from "../../store/open";
@@ -32,37 +32,14 @@ export async function streamKeys(store: Store, collectorId: string): Promise<Ver
 }
 
 /**
- * A ChainVerifier that follows key changes: when an event fails with the
- * current key but verifies with another key valid for it, verification
- * continues from the same tip with that key (ChainVerifier leaves its state
- * untouched on a bad signature, so nothing is lost but its window of recent
- * seqs, which only sharpens duplicate/fork labels right at the switch).
+ * A ChainVerifier over a collector's keys: when a signature fails with the
+ * current key but verifies with another key valid for the event, the
+ * stream switches to it and continues from the same tip (collect/sign's
+ * verifier does the switching; VerifyKey is a ChainKey).
  */
-export class StreamVerifier {
-  private verifier: ChainVerifier;
-  private current: VerifyKey;
-
-  constructor(
-    private readonly keys: readonly VerifyKey[],
-    tip: ChainTip,
-  ) {
-    const first = keys[0];
-    if (first === undefined) throw new Error("StreamVerifier needs at least one key");
-    this.current = first;
-    this.verifier = new ChainVerifier(first.key, tip);
-  }
-
-  get state(): ChainTip {
-    return this.verifier.state;
-  }
-
-  verify(event: AuditEvent): ChainResult {
-    const result = this.current.validFor(event) ? this.verifier.verify(event) : { event_id: event.event_id, seq: event.seq, status: { kind: "bad-signature" as const } };
-    if (result.status.kind !== "bad-signature") return result;
-    const other = this.keys.find((k) => k !== this.current && k.validFor(event) && checkLink(event, k.key) !== "bad-signature");
-    if (other === undefined) return result;
-    this.current = other;
-    this.verifier = new ChainVerifier(other.key, this.verifier.state);
-    return this.verifier.verify(event);
+export class StreamVerifier extends ChainVerifier {
+  constructor(keys: readonly VerifyKey[], tip: ChainTip, options?: VerifierOptions) {
+    if (keys.length === 0) throw new Error("StreamVerifier needs at least one key");
+    super(keys, tip, options);
   }
 }

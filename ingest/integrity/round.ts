@@ -5,6 +5,8 @@ import { findingId, readFindings, severityOf, upsertFindings, type FindingRow } 
 import { recheckGaps } from "./gaps";
 import { StreamVerifier, streamKeys, type VerifyKey } from "./keys";
 import { checkAlone, emptyVerified, verifyInto, type Problem } from "./problems";
+import { overdueLinks, resolvedUncovered } from "./uncovered";
+import { MAX_UNSIGNED_RUN } from "../../collect/sign";
 import { readPosition, writePosition } from "./positions";
 import { readPage, seqConflictsQuery, stragglersQuery, unsignedDaysQuery } from "./stream";
 import { problemFinding } from "./findings";
@@ -24,6 +26,8 @@ export interface RoundOptions {
   batch: number;
   /** Late inserts can carry a received_at up to this far behind the watermark (clock skew, in-flight batches). */
   lagMs: number;
+  /** A chained event no signed head covers is a finding once received this long ago (see job.ts). */
+  uncoveredAfterMs: number;
   log: Logger;
 }
 
@@ -34,13 +38,15 @@ export interface RoundResult {
   problems: Problem[];
   written: number;
   resolved: number;
+  /** Of `ok`, events vouched for by a later head's signature rather than their own. */
+  byHead: number;
   /** More events are waiting beyond this round's batch. */
   more: boolean;
 }
 
 export async function runCollectorRound(store: Store, collectorId: string, opts: RoundOptions): Promise<RoundResult> {
   const roundStart = Date.now();
-  const result: RoundResult = { collectorId, checked: 0, ok: 0, problems: [], written: 0, resolved: 0, more: false };
+  const result: RoundResult = { collectorId, checked: 0, ok: 0, byHead: 0, problems: [], written: 0, resolved: 0, more: false };
   const existing = await readFindings(store, collectorId);
   const keys = await streamKeys(store, collectorId);
   const unregisteredId = findingId(collectorId, "unregistered", 0);
@@ -56,10 +62,16 @@ export async function runCollectorRound(store: Store, collectorId: string, opts:
 
   // 1. forward
   const page = await readPage(store, { collectorId, from: position.nextSeq, limit: opts.batch });
-  const verifier = new StreamVerifier(keys, position);
+  // A run of links longer than a page could never settle within one: give it up as uncovered instead of re-reading it for ever.
+  const verifier = new StreamVerifier(keys, position, { maxRun: Math.min(MAX_UNSIGNED_RUN, Math.max(1, opts.batch - 1)) });
   const verified = emptyVerified();
   verifyInto(verifier, page.events, verified, new Map());
   result.more = page.next !== undefined;
+  // Links past the trusted tip wait for their head: the position stays at the tip, so the next round reads them again.
+  if (!result.more) verified.problems.push(...overdueLinks(verifier.pending(), verifier.state.nextSeq, roundStart - opts.uncoveredAfterMs));
+  const covered = resolvedUncovered(collectorId, existing, position.nextSeq, verifier.state.nextSeq, verified.problems);
+  findings.push(...covered);
+  result.resolved += covered.length;
 
   // 2. stragglers
   const since = new Date(Math.max(0, Date.parse(position.watermark) - opts.lagMs)).toISOString();
@@ -99,6 +111,7 @@ export async function runCollectorRound(store: Store, collectorId: string, opts:
   await writePosition(store, collectorId, { ...verifier.state, watermark });
   result.checked = verified.checked + stragglers.length;
   result.ok = verified.ok;
+  result.byHead = verified.byHead;
   // A late event can be flagged both alone and in its gap's re-check: report it once.
   result.problems = [...new Map(verified.problems.map((p) => [`${p.kind}:${p.seq}:${p.event.event_id}`, p])).values()];
   opts.log.debug({ collector_id: collectorId, checked: result.checked, problems: result.problems.length, next_seq: verifier.state.nextSeq }, "integrity round");

@@ -5,7 +5,9 @@ import { defineQuery } from "../../store/query";
 import { fromEventRow } from "../../store/event-rows";
 
 /**
- * Reading one collector's signed stream from `events`. Every read is FINAL:
+ * Reading one collector's signed stream from `events`: its chained events
+ * (`hash` set: heads with `sig`, and the unsigned links a head vouches
+ * for; "signed" and "unsigned" below count chained and unchained). Every read is FINAL:
  * a redelivered event (same event_id, same sort key) may still be two rows
  * before a merge, and verification must see it once. (events is ordered by
  * (env, occurred_at, event_id), so these collector/seq reads scan; the
@@ -21,7 +23,7 @@ export const collectorsQuery = defineQuery({
   params: z.object({ collector_id: z.string().default("") }),
   row: z.object({ collector_id: z.string(), signed: z.coerce.number(), unsigned: z.coerce.number() }),
   sql: (t) => `
-    SELECT collector_id, uniqExactIf(event_id, sig != '') AS signed, uniqExactIf(event_id, sig = '') AS unsigned
+    SELECT collector_id, uniqExactIf(event_id, hash != '') AS signed, uniqExactIf(event_id, hash = '') AS unsigned
     FROM ${t.events}
     WHERE collector_id != '' AND (empty({collector_id:String}) OR collector_id = {collector_id:String})
     GROUP BY collector_id
@@ -40,7 +42,7 @@ const pageQuery = defineQuery({
   row: eventRow,
   sql: (t) => `
     SELECT * FROM ${t.events} FINAL
-    WHERE collector_id = {collector_id:String} AND sig != '' AND seq IS NOT NULL
+    WHERE collector_id = {collector_id:String} AND hash != '' AND seq IS NOT NULL
       AND seq >= {from:UInt64} AND seq <= {to:UInt64}
       AND occurred_at >= parseDateTime64BestEffort({since:String}, 3)
     ORDER BY seq, event_id
@@ -98,7 +100,7 @@ export const stragglersQuery = defineQuery({
   row: eventRow,
   sql: (t) => `
     SELECT * FROM ${t.events} FINAL
-    WHERE collector_id = {collector_id:String} AND sig != '' AND seq IS NOT NULL
+    WHERE collector_id = {collector_id:String} AND hash != '' AND seq IS NOT NULL
       AND seq < {below:UInt64}
       AND received_at >= parseDateTime64BestEffort({since:String}, 3)
     ORDER BY received_at, seq, event_id
@@ -113,7 +115,7 @@ export const seqConflictsQuery = defineQuery({
   sql: (t) => `
     SELECT seq, groupUniqArray(event_id) AS event_ids, uniqExact(hash) AS hashes
     FROM ${t.events} FINAL
-    WHERE collector_id = {collector_id:String} AND sig != '' AND seq IN {seqs:Array(UInt64)}
+    WHERE collector_id = {collector_id:String} AND hash != '' AND seq IN {seqs:Array(UInt64)}
     GROUP BY seq
     HAVING hashes > 1
     ORDER BY seq`,
@@ -138,7 +140,7 @@ export const unsignedDaysQuery = defineQuery({
            argMin(host, (received_at, event_id)) AS host,
            argMin(service, (received_at, event_id)) AS service
     FROM ${t.events} FINAL
-    WHERE collector_id = {collector_id:String} AND sig = ''
+    WHERE collector_id = {collector_id:String} AND hash = ''
       AND toDate(received_at) >= toDate(parseDateTime64BestEffort({since:String}, 3))
     GROUP BY day
     ORDER BY day`,
