@@ -1,10 +1,10 @@
 import type { Viewer } from "../../dashboard/lib/auth/permissions";
 import { countEvents, getEventDetail, listEvents } from "../../dashboard/lib/data/events";
-import { accessSeries, openSessions, overviewSummary, topActors, topHosts } from "../../dashboard/lib/data/overview";
+import { accessSeries, envsInWindow, openSessions, overviewSummary, topActors, topHosts } from "../../dashboard/lib/data/overview";
 import { actorProfile, hostProfile } from "../../dashboard/lib/data/profiles";
-import { buildTimeline } from "../../dashboard/lib/data/timeline";
 import { accessTrend, breakGlassTrend, pipelineShare } from "../../dashboard/lib/data/trends";
 import type { Filters } from "../../dashboard/lib/filters/schema";
+import { driftSummary } from "../../drift/queries";
 import type { Store } from "../../store/open";
 
 const admin: Viewer = { userId: "bench", email: "bench@example.com", name: "bench", role: "admin", sessionId: "bench" };
@@ -13,35 +13,53 @@ function window(now: Date, hours: number, overrides: Partial<Filters> = {}): Fil
   return { range: null, from: new Date(now.getTime() - hours * 3_600_000).toISOString(), to: now.toISOString(), q: "", env: [], service: [], host: [], actor: [], team: [], channel: [], type: [], ...overrides };
 }
 
-/** Every panel's data function, with the window each page uses by default. */
-export function panels(store: Store, now: Date): Array<[string, () => Promise<unknown>]> {
+export interface Panel {
+  name: string;
+  /** The window the panel reads, in hours before now: its baseline is a plain count() over it. */
+  hours: number;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Every panel's data function of the pages this bench owns (overview,
+ * explorer, trends, profiles, findings and drift tiles), with the window
+ * each page uses by default. The timeline has its own bench
+ * (timeline-body.ts).
+ */
+export function panels(store: Store, now: Date): Panel[] {
   const day = window(now, 24);
   const week = window(now, 24 * 7);
   const quarter = window(now, 24 * 90);
   let deepCursor: { at: string; id: string } | null = null;
   let someEvent = "";
+  const p = (name: string, hours: number, run: () => Promise<unknown>): Panel => ({ name, hours, run });
   return [
-    ["overview.summary 24h", () => overviewSummary(admin, store, day)],
-    ["overview.access_series 24h", () => accessSeries(admin, store, day)],
-    ["overview.top_actors 24h", () => topActors(admin, store, day)],
-    ["overview.top_hosts 24h", () => topHosts(admin, store, day)],
-    ["overview.open_sessions", () => openSessions(admin, store, day, now)],
-    ["overview.summary 7d", () => overviewSummary(admin, store, week)],
-    ["events.page 1 (24h)", async () => {
-      const p = await listEvents(admin, store, day);
-      someEvent = p.rows[0]?.event_id ?? "";
-      deepCursor = p.next;
-    }],
-    ["events.page 2 (keyset)", () => listEvents(admin, store, day, { after: deepCursor })],
-    ["events.page 1 (7d, channel=sudo)", () => listEvents(admin, store, window(now, 24 * 7, { channel: ["sudo"] }))],
-    ["events.page 1 (7d, search)", () => listEvents(admin, store, window(now, 24 * 7, { q: "systemctl" }))],
-    ["events.count 7d", () => countEvents(admin, store, week)],
-    ["events.detail", () => getEventDetail(admin, store, someEvent)],
-    ["trends.by_team 90d week", () => accessTrend(admin, store, quarter, "week", "team")],
-    ["trends.pipeline_share 90d", () => pipelineShare(admin, store, quarter, "week")],
-    ["trends.break_glass 90d", () => breakGlassTrend(admin, store, quarter, "week")],
-    ["timeline 1h", () => buildTimeline(admin, store, window(now, 1))],
-    ["profile.actor 7d", () => actorProfile(admin, store, week, "lena.moreau@demo.example.com")],
-    ["profile.host 7d", () => hostProfile(admin, store, week, "db-prod-01")],
+    p("overview.summary 24h", 24, () => overviewSummary(admin, store, day)),
+    p("overview.envs 24h", 24, () => envsInWindow(admin, store, day)),
+    p("overview.access_series 24h", 24, () => accessSeries(admin, store, day)),
+    p("overview.top_actors 24h", 24, () => topActors(admin, store, day)),
+    p("overview.top_hosts 24h", 24, () => topHosts(admin, store, day)),
+    p("overview.open_sessions 12h", 12, () => openSessions(admin, store, day, now)),
+    // data/drift.ts and the findings modules import "server-only" (Next resolves it, tsx does not): the drift
+    // tile's query is all openDirectEditsTile does besides the role check; the findings tile is measured in the pages.
+    p("overview.open_direct_edits", 24, () => driftSummary(store, "")),
+    p("overview.summary 7d", 24 * 7, () => overviewSummary(admin, store, week)),
+    p("events.page 1 (24h)", 24, async () => {
+      const page = await listEvents(admin, store, day);
+      someEvent = page.rows[0]?.event_id ?? "";
+      deepCursor = page.next;
+    }),
+    p("events.page 2 (keyset)", 24, () => listEvents(admin, store, day, { after: deepCursor })),
+    p("events.count 24h", 24, () => countEvents(admin, store, day)),
+    p("events.page 1 (7d, channel=sudo)", 24 * 7, () => listEvents(admin, store, window(now, 24 * 7, { channel: ["sudo"] }))),
+    p("events.count 7d", 24 * 7, () => countEvents(admin, store, week)),
+    p("events.page 1 (7d, search)", 24 * 7, () => listEvents(admin, store, window(now, 24 * 7, { q: "systemctl" }))),
+    p("events.detail", 24, () => getEventDetail(admin, store, someEvent)),
+    p("trends.by_team 90d week", 24 * 90, () => accessTrend(admin, store, quarter, "week", "team")),
+    p("trends.by_channel 90d week", 24 * 90, () => accessTrend(admin, store, quarter, "week", "channel")),
+    p("trends.pipeline_share 90d", 24 * 90, () => pipelineShare(admin, store, quarter, "week")),
+    p("trends.break_glass 90d", 24 * 90, () => breakGlassTrend(admin, store, quarter, "week")),
+    p("profile.actor 7d", 24 * 7, () => actorProfile(admin, store, week, "lena.moreau@demo.example.com")),
+    p("profile.host 7d", 24 * 7, () => hostProfile(admin, store, week, "db-prod-01")),
   ];
 }

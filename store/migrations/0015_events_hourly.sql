@@ -13,7 +13,9 @@
 --   * the first-write path (store/first-write.ts) keeps duplicates out of
 --     `events` altogether: an identical resend never reaches this view;
 --   * a replayed batch carries the same insert_deduplication_token: the
---     engine drops the `events` block and, with it, this view's insert;
+--     engine drops its `events` block, but on 26.7 the view still receives
+--     it (measured: without the check below the replay counted 20 events
+--     twice); its ids are in `event_ids` by then, so the check skips them;
 --   * insertEvents writes `events` rows BEFORE their `event_ids` rows
 --     (store/events.ts, layer 2), so when a raw copy of a stored event is
 --     inserted (a test planting a duplicate, the CLI) `event_ids` already
@@ -27,23 +29,31 @@
 -- new id absent within ~10 ms) stores the event twice; if the second copy's
 -- `events` insert lands before the first copy's `event_ids` insert, this
 -- view counts it twice (reads of `events FINAL` count it once). So does a
--- crash between a batch's `events` and `event_ids` inserts followed by a
--- redelivery in a differently composed batch (the same batch is dropped by
--- its token). Scale mode as shipped (gateway → Kafka → workers, each id on
--- one partition) has neither window. Different content under a known id is
--- refused by first-write; a raw insert of one is skipped here (the first
--- version counts, as everywhere else).
+-- crash between a batch's `events` and `event_ids` inserts followed by its
+-- redelivery (`events` drops or collapses the copy; the ids were never
+-- indexed, so this view counts them again). Scale mode as shipped (gateway
+-- → Kafka → workers, each id on one partition) has no race window.
+-- Different content under a known id is refused by first-write; a raw
+-- insert of one is skipped here (the first version counts, as everywhere).
+-- Rows deleted from `events` later (a DELETE, a retention TTL) stay counted
+-- here until the rollup's own hours are dropped.
+-- The oracle: dashboard/lib/data/rollups-exactness.test.ts plants each case
+-- above and compares every rollup-backed panel with `events FINAL`.
 --
--- Existing stores: history is counted once by the backfill below, new
--- inserts by the view, split by received_at at a cutoff recorded once in
--- rollup_cutoffs (now64 when this migration first ran). Re-runnable: the
--- backfill writes `backfilled` (max when rows merge), the view writes `live`
--- (sum), so a repeated or concurrent backfill with the same cutoff yields
--- the same figure, never twice. Readers take, per full key, sum(live) +
--- max(backfilled). Fresh store: the backfill reads an empty table. A writer
--- inserting during the milliseconds between the cutoff and the view's
--- creation would be missed (embedded mode migrates before it takes events;
--- run `prodtrail migrate` before starting upgraded ingest workers).
+-- Existing stores: the view counts every insert from its creation on; the
+-- backfill below counts the events received before a cutoff recorded once
+-- in rollup_cutoffs (now64 when this migration first ran, just BEFORE the
+-- view exists). The view filters on nothing but event_ids, so an event
+-- written later with an old received_at (a test, a writer's slow clock) is
+-- still counted, once. Re-runnable: the backfill writes `backfilled` (max
+-- when rows merge), the view writes `live` (sum), so a repeated or
+-- concurrent backfill with the same cutoff yields the same figure, never
+-- twice. Readers take, per full key, sum(live) + max(backfilled). Fresh
+-- store: the backfill reads an empty table. Only a writer inserting DURING
+-- the milliseconds between the cutoff and the view's creation, with a
+-- received_at before the cutoff, would be counted twice (embedded mode
+-- migrates before it takes events; run `prodtrail migrate` before starting
+-- upgraded ingest workers).
 CREATE TABLE IF NOT EXISTS {{database}}.rollup_cutoffs
 (
     rollup LowCardinality(String),
@@ -83,8 +93,7 @@ AS SELECT
     toUInt64(uniqExact(event_id)) AS live,
     toUInt64(0) AS backfilled
 FROM {{database}}.events
-WHERE received_at >= (SELECT min(at) FROM {{database}}.rollup_cutoffs WHERE rollup = 'events_hourly')
-  AND event_id NOT IN (SELECT event_id FROM {{database}}.event_ids WHERE event_id IN (SELECT event_id FROM {{database}}.events))
+WHERE event_id NOT IN (SELECT event_id FROM {{database}}.event_ids WHERE event_id IN (SELECT event_id FROM {{database}}.events))
 GROUP BY hour, env, category, type, channel, service, team, outcome, actor_kind, break_glass;
 
 -- History: every event received before the cutoff, each id once (the first

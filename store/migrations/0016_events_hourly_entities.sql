@@ -49,8 +49,7 @@ ARRAY JOIN arrayFilter(e -> e.1 != '', [
     (if(category IN ('access', 'change', 'deploy') AND host != '', 'host', ''), host),
     (if(session_id != '', 'session', ''), session_id)
 ]) AS entity
-WHERE received_at >= (SELECT min(at) FROM {{database}}.rollup_cutoffs WHERE rollup = 'events_hourly_entities')
-  AND event_id NOT IN (SELECT event_id FROM {{database}}.event_ids WHERE event_id IN (SELECT event_id FROM {{database}}.events))
+WHERE event_id NOT IN (SELECT event_id FROM {{database}}.event_ids WHERE event_id IN (SELECT event_id FROM {{database}}.events))
 GROUP BY env, kind, hour, value;
 
 INSERT INTO {{database}}.events_hourly_entities
