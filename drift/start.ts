@@ -3,6 +3,7 @@ import { createLogger, type Logger } from "../lib/log";
 import type { Store } from "../store/open";
 import { DriftJob, type DriftRunOptions, type DriftRunResult } from "./job";
 import { observeRound, type RoundObserver } from "../lib/job-round";
+import { startCoordinatedRounds } from "../ingest/kafka/job-rounds";
 
 export interface DriftJobHandle {
   /** Stops the interval and waits for a run in progress. */
@@ -13,11 +14,14 @@ export interface DriftJobHandle {
 
 /**
  * Runs the drift job every `drift.interval_seconds` in `serve` and `ingest`.
- * Several processes may run it at once: rows are deterministic and versioned,
- * so duplicates collapse and the newest evaluation wins. A failed run is
- * logged and retried at the next tick; it never stops the process.
+ * With Kafka configured (scale mode) one process runs each round, whichever
+ * holds the drift coordination partition (ingest/kafka/single-runner.ts);
+ * embedded, the round runs in-process. A round repeated after a takeover is
+ * harmless: rows are deterministic and versioned, so duplicates collapse and
+ * the newest evaluation wins. A failed run is logged and retried at the next
+ * tick; it never stops the process. runOnce (drift gate) always runs here.
  */
-export function startDriftJob({ store, config, log = createLogger("drift"), onRound }: { store: Store; config: Pick<Config, "drift">; log?: Logger; onRound?: RoundObserver }): DriftJobHandle {
+export function startDriftJob({ store, config, log = createLogger("drift"), onRound }: { store: Store; config: Pick<Config, "drift"> & Partial<Pick<Config, "kafka">>; log?: Logger; onRound?: RoundObserver }): DriftJobHandle {
   const job = new DriftJob(store, config.drift, log);
   let running: Promise<DriftRunResult> | null = null;
   const runOnce = (options?: DriftRunOptions): Promise<DriftRunResult> => {
@@ -27,8 +31,10 @@ export function startDriftJob({ store, config, log = createLogger("drift"), onRo
     return running;
   };
   const intervalMs = config.drift.interval_seconds * 1000;
+  const kafka = config.kafka;
+  const rounds = intervalMs > 0 && kafka && kafka.brokers.length > 0 ? startCoordinatedRounds({ kafka, job: "drift", intervalMs, log, work: () => runOnce() }) : undefined;
   const timer =
-    intervalMs > 0
+    intervalMs > 0 && rounds === undefined
       ? setInterval(() => {
           runOnce().catch((err: unknown) => log.error({ err }, "drift job run failed; retrying next interval"));
         }, intervalMs)
@@ -38,6 +44,7 @@ export function startDriftJob({ store, config, log = createLogger("drift"), onRo
     runOnce,
     async stop() {
       if (timer !== null) clearInterval(timer);
+      await rounds?.stop();
       await running?.catch(() => undefined);
     },
   };
