@@ -3,6 +3,8 @@ import type { Store } from "../../store/open";
 import { listCollectorKeys } from "../../store/collector-keys";
 import { runCollectorRound, type RoundResult } from "./round";
 import { collectorsQuery } from "./stream";
+import type { KafkaConfig } from "../../config/schema";
+import { startCoordinatedRounds } from "../kafka/job-rounds";
 import { observeRound, type RoundObserver } from "../../lib/job-round";
 
 /**
@@ -25,6 +27,12 @@ export interface IntegrityJobOptions {
    * are checked again as stragglers next round, so it is also a cost.
    */
   lagMs?: number;
+  /**
+   * Scale mode (brokers set): one process runs each round, whichever holds
+   * the integrity coordination partition (ingest/kafka/single-runner.ts).
+   * Unset or no brokers: the timer runs here (embedded serve, tests).
+   */
+  kafka?: KafkaConfig;
   /**
    * A chained event that no signed head covers becomes an `uncovered`
    * finding once it was received this long ago. Default 10 min: a
@@ -97,13 +105,21 @@ export function startIntegrityJob(options: IntegrityJobOptions): IntegrityJob {
       .catch((err: unknown) => log.error({ err }, "integrity job run failed; retrying next interval"));
   };
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : null;
+  // A coordinated round drains the same way, up to 20 batches (200,000 events
+  // per collector at the default batch), then leaves the rest to the next round.
+  const drain = async (): Promise<void> => {
+    for (let i = 0; i < 20 && !stopped; i += 1) if (!(await runOnce()).more) return;
+  };
+  const kafka = options.kafka;
+  const rounds = intervalMs > 0 && kafka && kafka.brokers.length > 0 ? startCoordinatedRounds({ kafka, job: "integrity", intervalMs, log, work: drain }) : undefined;
+  const timer = intervalMs > 0 && rounds === undefined ? setInterval(tick, intervalMs) : null;
   timer?.unref();
   return {
     runOnce,
     async stop() {
       stopped = true;
       if (timer !== null) clearInterval(timer);
+      await rounds?.stop();
       await running?.catch(() => undefined);
     },
   };

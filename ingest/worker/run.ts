@@ -43,10 +43,10 @@ export async function runIngest(config: Config, ingest: IngestConfig, log: Logge
   const server =
     ingest.metrics.port > 0 ? await serveMetrics(metrics.registry, ingest.metrics.host, ingest.metrics.port, () => worker.isRunning()) : undefined;
   if (server) log.info({ port: server.port }, "metrics on /metrics, health on /healthz");
-  // The drift and integrity jobs run in every worker: their rows are
-  // deterministic and versioned, so several workers evaluating at once agree.
+  // The drift and integrity jobs start in every worker; each round runs on one
+  // only, the holder of the job's coordination partition (ingest/kafka/single-runner.ts).
   const drift = startDriftJob({ store, config, log: log.child({ component: "drift" }) });
-  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
+  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch, kafka: config.kafka });
   // Detections run in every worker too, but each round on one only: the holder of the coordination partition (detections/coordination.ts).
   const detections = await startDetections({ store, config, log: log.child({ component: "detections" }) });
 
