@@ -41,6 +41,7 @@ export const COMMANDS = {
   verify: { summary: "verify signatures and sequence gaps of stored events", run: async (argv) => (await import("./verify")).runVerifyCommand(argv) },
   collectors: { summary: "list, register and revoke collectors' signing keys", run: async (argv) => (await import("./collectors")).runCollectorsCommand(argv) },
   drift: { summary: "list direct production edits and their state", run: async (argv) => (await import("./drift")).runDriftCommand(argv) },
+  export: { summary: "write a window of events as a verifiable archive (JSON lines or Parquet, a directory or S3)", run: async (argv) => (await import("./export")).runExportCommand(argv) },
   retention: { summary: "how long events are kept, and legal holds that keep them longer", run: async (argv) => (await import("./retention")).runRetentionCommand(argv) },
   detections: { summary: "list the detection rules, run them once, or test them against their fixtures", run: async (argv) => (await import("./detections")).runDetectionsCommand(argv) },
 } satisfies Record<string, Command>;

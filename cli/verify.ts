@@ -9,15 +9,18 @@ import { openStore, type Store } from "../store/open";
 import { CONFIG_OPTION, parseCommandArgs, UsageError } from "./usage";
 
 const USAGE = `usage: prodtrail verify [--collector ID] [--since TIME] [--json] [--record]
+       prodtrail verify --archive DIR [--json]
 
 Verifies the signatures, hash chain and sequence of every collector's stored
 events (or one collector's; --since: only events that occurred since TIME,
 an ISO time or 30m / 24h / 7d ago). Read-only unless --record, which writes
 what it finds as findings (detector integrity), as the ingest job does.
+--archive checks an archive written by 'prodtrail export' offline, without
+the store: part hashes, rows, and every collector's chain and signatures.
 Exit status: 0 clean, 3 problems found, 1 error.
 Embedded mode: run while 'prodtrail serve' is stopped, or against CLICKHOUSE_URL.`;
 
-const OPTIONS = { ...CONFIG_OPTION, collector: { type: "string" }, since: { type: "string" }, json: { type: "boolean" }, record: { type: "boolean" } } as const;
+const OPTIONS = { ...CONFIG_OPTION, collector: { type: "string" }, since: { type: "string" }, json: { type: "boolean" }, record: { type: "boolean" }, archive: { type: "string" } } as const;
 
 export const EXIT_PROBLEMS = 3;
 
@@ -51,6 +54,7 @@ export async function runVerifyCommand(argv: string[], deps: { store?: Store; pr
     print(USAGE);
     return 0;
   }
+  if (values.archive !== undefined) return (await import("./verify-archive")).verifyArchiveCommand(values.archive, { json: values.json === true, print });
   const since = values.since !== undefined ? parseSince(values.since) : undefined;
   let store = deps.store;
   try {
