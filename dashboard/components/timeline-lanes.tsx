@@ -5,6 +5,7 @@ import { visibleControls } from "../lib/data/visible-text";
 import type { Filters } from "../lib/filters/schema";
 import { hrefWith } from "../lib/filters/url";
 import { SafeText } from "./safe-text";
+import { middleCut, shortHost, shortName } from "./timeline-names";
 import { LaneTrack } from "./timeline-track";
 import { Time, fmtNumber } from "./time";
 import styles from "./timeline.module.css";
@@ -19,7 +20,7 @@ import styles from "./timeline.module.css";
 interface Scale { bucketCount: number; bucketMs: number; fromMs: number; max: number }
 
 function laneLabel(lane: TimelineLane): string {
-  return `${lane.host || "(no host)"} · ${lane.session !== "" ? lane.session : "outside a session"}`;
+  return `${shortHost(lane.host || "(no host)", 20)} · ${lane.session !== "" ? middleCut(lane.session, 14) : "no session"}`;
 }
 
 function spanOf(first: string, last: string, s: Scale): [number, number] {
@@ -51,12 +52,13 @@ export function TimelineLanes({ summary, filters }: { summary: TimelineSummary; 
 function ActorGroup({ group, scale, filters }: { group: TimelineActorGroup; scale: Scale; filters: Filters }) {
   const events = group.lanes.reduce((n, l) => n + l.events, 0);
   const name = visibleControls(group.actor || "(no actor)");
+  const shown = shortName(name, group.continued ? 25 : 36);
   const first = group.lanes[0];
   const last = group.lanes[group.lanes.length - 1];
   return (
     <details className={styles.group} open data-timeline-group="" data-testid="timeline-group">
       <summary className={styles.row}>
-        <span className={styles.label} title={name} data-testid="timeline-lane-label">{name}{group.continued ? " (continued)" : ""}</span>
+        <span className={styles.label} title={name} data-testid="timeline-lane-label">{shown}{group.continued ? " (continued)" : ""}</span>
         <LaneTrack buckets={merged(group.lanes)} bucketCount={scale.bucketCount} max={scale.max} span={first && last ? spanOf(first.first, last.last, scale) : null} title={`${name}: ${events} events in ${group.lanes.length} lanes on this page`} />
         <span className={styles.count} title={`${group.lanes.length} lanes, ${events} events`}>{fmtNumber(events)}</span>
       </summary>
