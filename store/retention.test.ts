@@ -4,7 +4,8 @@ import { makeEvent } from "../test/factories/events";
 import { openTestStore, type TestStore } from "../test/store";
 import { insertEvents } from "./events";
 import { addHold, HoldAlreadyReleasedError, HoldNotFoundError, listHolds, releaseHold } from "./legal-holds";
-import { applyRetention, currentRetention, enforceRetentionNow } from "./retention";
+import { applyRetention, currentRetention, enforceRetentionNow, retentionAlterSql, retentionTtl } from "./retention";
+import { qualifyTables } from "./tables";
 
 // Short TTLs on the real engine: events "received" an hour ago under a 60 s retention have expired.
 const shortAccess = retentionConfigSchema.parse({ access: "60s", floor_days: 0 });
@@ -115,5 +116,17 @@ describe("retention TTLs and legal holds on the engine", () => {
     expect(r.error?.issues[0]?.message).toMatch(/shorter than retention.floor_days \(365 days/);
     expect(retentionConfigSchema.safeParse({ change: "7y", access: "400d" }).success).toBe(true);
     expect(retentionConfigSchema.safeParse({ access: "400 days" }).error?.issues[0]?.message).toMatch(/whole number and a unit/);
+  });
+
+  it("puts the TTL on the shards' local tables in cluster mode, reading holds through the Distributed tables", async () => {
+    const t = qualifyTables("pt");
+    const ttl = retentionTtl(shortAccess, t);
+    const sql = retentionAlterSql({ tables: t, cluster: "prodtrail" }, ttl);
+    expect(sql.startsWith("ALTER TABLE pt.events_local ON CLUSTER prodtrail MODIFY TTL")).toBe(true);
+    expect(sql).toContain("FROM pt.legal_holds WHERE");
+    expect(retentionAlterSql({ tables: t, cluster: undefined }, null)).toBe("ALTER TABLE pt.events REMOVE TTL");
+    // The engine's own parser accepts the cluster statement.
+    const r = await store.client.query({ query: "SELECT formatQuery({q:String}) AS f", query_params: { q: sql }, format: "JSONEachRow" });
+    expect((await r.json<{ f: string }>())[0]?.f).toMatch(/ON CLUSTER prodtrail/);
   });
 });

@@ -95,8 +95,7 @@ export async function applyRetention(store: Store, config: RetentionConfig, by: 
   );
   if (Object.keys(changes).length === 0) return { changed: false, previous, policy, changes };
   const ttl = retentionTtl(config, store.tables);
-  if (ttl === null) await runCommand(store, `ALTER TABLE ${store.tables.events} REMOVE TTL`, "retention.remove_ttl");
-  else await runCommand(store, `ALTER TABLE ${store.tables.events} MODIFY TTL\n${ttl}`, "retention.modify_ttl");
+  await runCommand(store, retentionAlterSql(store, ttl), ttl === null ? "retention.remove_ttl" : "retention.modify_ttl");
   await insertRows(store, { table: "retention_applied", rows: [{ policy: JSON.stringify(policy), ttl: ttl ?? "", applied_by: by }] });
   const summary = Object.entries(changes).map(([c, d]) => `${c} ${d}`).join("; ");
   await insertEvents(store, [
@@ -118,10 +117,22 @@ export async function applyRetention(store: Store, config: RetentionConfig, by: 
 }
 
 /**
+ * The ALTER that sets (or removes) the TTL. In cluster mode the rows live
+ * in `events_local` on every shard (store/cluster-ddl.ts): the TTL goes
+ * there, ON CLUSTER; its hold subqueries read the Distributed hold tables,
+ * so every shard sees every hold wherever its row was sharded.
+ */
+export function retentionAlterSql(store: Pick<Store, "tables" | "cluster">, ttl: string | null): string {
+  const target = store.cluster ? `${store.tables.events}_local ON CLUSTER ${store.cluster}` : store.tables.events;
+  return ttl === null ? `ALTER TABLE ${target} REMOVE TTL` : `ALTER TABLE ${target} MODIFY TTL\n${ttl}`;
+}
+
+/**
  * Deletes now what the policy says has expired and no hold keeps (a
  * mutation over every part of `events`: minutes on a large store). Without
  * it the engine does the same at its next TTL merges.
  */
 export async function enforceRetentionNow(store: Store): Promise<void> {
-  await runCommand(store, `ALTER TABLE ${store.tables.events} MATERIALIZE TTL SETTINGS mutations_sync = 2`, "retention.materialize_ttl");
+  const target = store.cluster ? `${store.tables.events}_local ON CLUSTER ${store.cluster}` : store.tables.events;
+  await runCommand(store, `ALTER TABLE ${target} MATERIALIZE TTL SETTINGS mutations_sync = 2`, "retention.materialize_ttl");
 }
