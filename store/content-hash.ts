@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
-import { canonicalJson, type AuditEvent } from "../schemas";
+import { createHash, hash } from "node:crypto";
+import type { AuditEvent } from "../schemas";
+import { storedJson } from "./stored-json";
 
 /**
  * What "the same event" means to the store: sha256 of the event's canonical
@@ -12,15 +13,22 @@ import { canonicalJson, type AuditEvent } from "../schemas";
  * before 0011 are indexed without a hash): attribution_confidence is a
  * Float32 column read back rounded to 6 decimals (store/event-rows.ts), so
  * 0.1234567 returns as 0.123457 — the two are one stored value anyway.
+ * The bytes hashed are storedJson's (store/stored-json.ts), the same bytes
+ * the write path sends as the row.
  */
 export function contentHash(event: AuditEvent): string {
-  const asStored = { ...event, received_at: undefined, attribution_confidence: Math.round(Math.fround(event.attribution_confidence) * 1e6) / 1e6 };
-  return createHash("sha256").update(canonicalJson(asStored)).digest("hex");
+  return hashOfStoredJson(storedJson(event));
+}
+
+/** The content hash of an event from its storedJson, for callers that keep the string for the row. */
+export function hashOfStoredJson(json: string): string {
+  // One-shot crypto.hash: no Hash object per event (10k per batch).
+  return hash("sha256", json, "hex");
 }
 
 /** Same batch, same token: built from the per-event hashes already computed, in batch order. */
 export function deduplicationToken(prefix: string, hashes: readonly string[]): string {
-  const hash = createHash("sha256");
-  for (const h of hashes) hash.update(h).update("\n");
-  return `${prefix}-${hash.digest("hex")}`;
+  const digest = createHash("sha256");
+  for (const h of hashes) digest.update(h).update("\n");
+  return `${prefix}-${digest.digest("hex")}`;
 }

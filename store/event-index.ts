@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { AuditEvent } from "../schemas";
 import type { Store } from "./open";
-import { defineQuery, insertRows } from "./query";
+import { defineQuery } from "./query";
 import { chTimeToIso } from "./event-rows";
 import { contentHash, deduplicationToken } from "./content-hash";
+import { eventIdsTableLines, type PreparedEvent } from "./event-lines";
+import { insertJsonLines, type InsertTransport } from "./insert-transport";
 
 /**
  * `event_ids` (store/migrations/0011_events_first_wins.sql): event_id →
@@ -73,11 +75,15 @@ export async function lookupEventIds(
 }
 
 /** Index rows for events just inserted into `events` (written after them: see store/first-write.ts). */
-export async function insertIndexRows(store: Store, events: readonly AuditEvent[], hashes: readonly string[], receivedAt: string): Promise<void> {
-  const ver = versionOf(receivedAt);
-  await insertRows(store, {
+export async function insertIndexRows(store: Store, prepared: readonly PreparedEvent[], receivedAt: string, transport?: InsertTransport): Promise<void> {
+  await insertJsonLines(
+    store,
+    {
     table: "event_ids",
-    rows: events.map((e, i) => ({ event_id: e.event_id, content_hash: hashes[i] ?? contentHash(e), env: e.env, occurred_at: e.occurred_at, ver })),
-    deduplicationToken: deduplicationToken("event-ids", hashes),
-  });
+    lines: eventIdsTableLines(prepared, versionOf(receivedAt)),
+    rows: prepared.length,
+    deduplicationToken: deduplicationToken("event-ids", prepared.map((p) => p.hash)),
+    },
+    transport,
+  );
 }

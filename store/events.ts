@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { AuditEvent } from "../schemas";
 import type { Store } from "./open";
-import { defineQuery, insertRows } from "./query";
-import { fromEventRow, toEventRow } from "./event-rows";
-import { contentHash, deduplicationToken } from "./content-hash";
+import { defineQuery } from "./query";
+import { fromEventRow } from "./event-rows";
+import { deduplicationToken } from "./content-hash";
 import { insertIndexRows, versionOf } from "./event-index";
+import { eventsTableLines, prepareEvents, type PreparedEvent } from "./event-lines";
+import { defaultTransport, insertJsonLines, type InsertTransport } from "./insert-transport";
 import { monthOf, partitionChunks } from "./partition-chunks";
 
 /**
@@ -52,20 +54,34 @@ export async function insertEvents(
   store: Store,
   events: readonly AuditEvent[],
   receivedAt = new Date().toISOString(),
-  hashes: readonly string[] = events.map(contentHash),
+  hashes?: readonly string[],
 ): Promise<void> {
-  if (events.length === 0) return;
+  await insertPreparedEvents(store, prepareEvents(events, hashes), receivedAt);
+}
+
+/**
+ * insertEvents for events already serialised once (store/event-lines.ts):
+ * the same string was hashed for the token and is sent as the row, through
+ * the store's transport (store/insert-transport.ts; tests and the bench name one).
+ */
+export async function insertPreparedEvents(
+  store: Store,
+  prepared: readonly PreparedEvent[],
+  receivedAt: string,
+  transport: InsertTransport = defaultTransport(store),
+): Promise<void> {
+  if (prepared.length === 0) return;
   const ver = versionOf(receivedAt);
-  for (const chunk of partitionChunks(events, (e) => monthOf(e.occurred_at))) {
-    const part = chunk.flatMap((i) => (events[i] ? [events[i]] : []));
-    const partHashes = chunk.map((i) => hashes[i] ?? "");
-    await insertRows(store, {
+  for (const chunk of partitionChunks(prepared, (p) => monthOf(p.event.occurred_at))) {
+    const part = chunk.flatMap((i) => (prepared[i] ? [prepared[i]] : []));
+    await insertJsonLines(store, {
       table: "events",
-      rows: part.map((event) => ({ ...toEventRow(event, receivedAt), ver })),
-      deduplicationToken: deduplicationToken("events", partHashes),
-    });
+      lines: eventsTableLines(part, receivedAt, ver),
+      rows: part.length,
+      deduplicationToken: deduplicationToken("events", part.map((p) => p.hash)),
+    }, transport);
     // Per chunk, so a later chunk refused for good leaves the earlier ones indexed (their resend is a duplicate, not a second row).
-    await insertIndexRows(store, part, partHashes, receivedAt);
+    await insertIndexRows(store, part, receivedAt, transport);
   }
 }
 

@@ -2,7 +2,8 @@ import type { AuditEvent } from "../schemas";
 import type { Store } from "./open";
 import { contentHash } from "./content-hash";
 import { lookupEventIds, type IndexedEvent } from "./event-index";
-import { eventsByIdQuery, insertEvents } from "./events";
+import { prepareEvents } from "./event-lines";
+import { eventsByIdQuery, insertPreparedEvents } from "./events";
 import { serialised } from "./writer-lock";
 
 /** An offered event whose id the store (or an earlier event of the same batch) holds with other content. */
@@ -45,17 +46,17 @@ export function writeEventsOnce(store: Store, events: readonly AuditEvent[], opt
 }
 
 async function checkAndInsert(store: Store, events: readonly AuditEvent[], options: WriteOnceOptions): Promise<WriteOnceResult> {
-  const hashes = events.map(contentHash);
-  const { fresh, duplicates, conflicts } = await classifyAgainstStore(store, events, hashes);
-  if (fresh.length === 0 || (options.allOrNothing === true && conflicts.length > 0)) return { stored: [], duplicates, conflicts };
-  const stored = fresh.flatMap((i) => (events[i] ? [events[i]] : []));
-  await insertEvents(
+  // One serialisation per event: its hash decides fresh/duplicate/conflict, the same string becomes the row.
+  const prepared = prepareEvents(events);
+  const { fresh, duplicates, conflicts } = await classifyAgainstStore(
     store,
-    stored,
-    options.receivedAt ?? new Date().toISOString(),
-    fresh.map((i) => hashes[i] ?? ""),
+    events,
+    prepared.map((p) => p.hash),
   );
-  return { stored, duplicates, conflicts };
+  if (fresh.length === 0 || (options.allOrNothing === true && conflicts.length > 0)) return { stored: [], duplicates, conflicts };
+  const toStore = fresh.flatMap((i) => (prepared[i] ? [prepared[i]] : []));
+  await insertPreparedEvents(store, toStore, options.receivedAt ?? new Date().toISOString());
+  return { stored: toStore.map((p) => p.event), duplicates, conflicts };
 }
 
 /**

@@ -1,10 +1,12 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createClient, type ClickHouseClient } from "@clickhouse/client";
 import type { ClickHouseConfig } from "../config/schema";
 import { qualifyTables, type Tables } from "./tables";
 import { StoreError } from "./errors";
 import { withPerCallSettings } from "./sticky-settings";
+import { insertFilesDir } from "./insert-transport";
+import { registerEmbeddedEngine } from "./embedded-engine";
 import { CLUSTER_QUERY_SETTINGS } from "./cluster-settings";
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>["connection"];
@@ -60,8 +62,10 @@ export async function openStore({ clickhouse, dataDir }: OpenStoreOptions): Prom
     // chdb types its Connection against @clickhouse/client-common while
     // @clickhouse/client 1.23 bundles its own copy of the same interface; the
     // two declarations differ only in origin, so the bridge is type-only.
-    const connection = createChdbConnection({ path: dataPath }) as unknown as ClientConnection;
+    const chdbConnection = createChdbConnection({ path: dataPath });
+    const connection = chdbConnection as unknown as ClientConnection;
     client = withPerCallSettings(createClient({ connection }));
+    registerEmbeddedEngine(client, chdbConnection.chdb);
   } catch (error) {
     throw new StoreError(
       `cannot open the embedded ClickHouse engine at ${dataPath}: ${error instanceof Error ? error.message : String(error)}. ` +
@@ -71,6 +75,9 @@ export async function openStore({ clickhouse, dataDir }: OpenStoreOptions): Prom
     );
   }
   await pingOrThrow(client, `embedded ClickHouse engine at ${dataPath}`);
+  // Only now that this process owns the data directory: an insert file left
+  // by a crash mid-insert holds rows never acknowledged, so they are resent.
+  rmSync(insertFilesDir(dataPath), { recursive: true, force: true });
   return makeStore(client, "embedded", clickhouse.database, tables, dataPath);
 }
 
