@@ -24,6 +24,8 @@ export const collectConfigSchema = z.strictObject({
   state_dir: z.string().optional(),
   /** SIGTERM/SIGINT: sources stop, parsers flush, the spool closes within this; systemd's TimeoutStopSec (90 s) is above it. */
   shutdown_deadline_ms: z.number().int().positive().default(10_000),
+  /** host:port for GET /metrics (Prometheus), e.g. 127.0.0.1:9465; unset (default): no listener. Keep it on loopback or a scrape network: it has no authentication. */
+  metrics_listen: z.string().regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: "must be host:port, e.g. 127.0.0.1:9465" }).optional(),
   /** A stats line (per source lines/events/unparsed, spool use, shipper lag) this often. */
   stats_interval_s: z.number().int().positive().default(60),
   sink: z

@@ -15,7 +15,7 @@ import { KafkaSink } from "../collect/sinks/kafka-sink";
 import { kafkaConnection } from "../ingest/kafka/from-config";
 import { createCountsHandler } from "./counts-route";
 import { startDemoFleet, storeHasDemoData, storeIsEmpty, type DemoWhen, type RunningDemo } from "./demo-runner";
-import { withDemoMappings } from "../demo/drift-config";
+import { configForStore } from "../demo/detections-config";
 import { publishStore } from "./global-store";
 import { ensureInitialAdmin, type InitialAdmin } from "./auth/initial-admin";
 import { withClientIp } from "./auth/client-ip";
@@ -31,6 +31,12 @@ import { createDriftGateHandler, DRIFT_GATE_PATH } from "../ingest/gateway/drift
 import { startIntegrityJob } from "../ingest/integrity";
 import { startDetections } from "../detections/start";
 import { createRefusalRecorder } from "../ingest/auth/refusals";
+import { JobRounds } from "./job-rounds";
+import { storeFacts } from "./store-facts";
+import { createServeMetrics } from "./metrics";
+import { createMetricsHandler } from "./metrics-route";
+import { acceptanceTracker, createHealthProbe } from "./health-probe";
+import { kafkaLagReader } from "./kafka-lag";
 
 export interface ServeOptions {
   config: Config;
@@ -48,6 +54,8 @@ export interface ServeOptions {
   onBuildStart?: (reason: string) => void;
   /** Hard deadline for graceful shutdown. */
   shutdownDeadlineMs?: number;
+  /** /api/health's thresholds and the store figures' cache (tests shorten them; defaults in server/health-probe.ts, server/store-facts.ts). */
+  health?: { acceptedGraceMs?: number; failingRounds?: number; factsTtlMs?: number };
   /** Where the demo fleet keeps its collectors' keys and chains. Default: data_dir/demo-collectors/<database>. */
   demoStateDir?: string;
 }
@@ -65,6 +73,8 @@ export interface RunningServe {
   demoError?: string;
   /** The dashboard admin created on this first start (the CLI prints its password once). */
   initialAdmin: InitialAdmin;
+  /** Job round bookkeeping behind /metrics and /api/health (tests record rounds). */
+  jobs: JobRounds;
   /** Graceful shutdown; resolves false if the hard deadline cut it short. */
   close(): Promise<boolean>;
 }
@@ -127,6 +137,28 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   // entry point collectors use refuses them (schemas/server-only.ts).
   publishAuthRuntime({ sink: new StoreSink(store), config: config.auth });
   const refusals = createRefusalRecorder(store, log.child({ component: "refusals" }));
+  // /metrics and /api/health: what the gateway accepted, how the jobs' rounds go, what the store says.
+  const jobs = new JobRounds();
+  const facts = storeFacts(store, options.health?.factsTtlMs !== undefined ? { ttlMs: options.health.factsTtlMs } : {});
+  const metrics = createServeMetrics({ jobs, facts });
+  const acceptances = acceptanceTracker();
+  const counters = {
+    accepted: (events: number) => {
+      metrics.gateway.accepted(events);
+      acceptances.accepted();
+    },
+    refused: metrics.gateway.refused,
+  };
+  const scale = config.kafka.brokers.length > 0;
+  const kafkaLag = scale ? kafkaLagReader(config, log.child({ component: "health" })) : undefined;
+  const health = createHealthProbe({
+    jobs,
+    facts,
+    accepted: acceptances,
+    ...(kafkaLag ? { kafkaLag: kafkaLag.read } : {}),
+    ...(options.health?.acceptedGraceMs !== undefined ? { acceptedGraceMs: options.health.acceptedGraceMs } : {}),
+    ...(options.health?.failingRounds !== undefined ? { failingRounds: options.health.failingRounds } : {}),
+  });
   let allowedHosts: ReadonlySet<string> = new Set();
   const listener = createRequestListener(
     {
@@ -136,12 +168,14 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           log: log.child({ component: "gateway" }),
           authorize: createKeyAuthorizer(store, config.server.api_keys),
           refusals,
+          counters,
           ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
         }),
         "/api/v1/counts": createCountsHandler(store),
         [DRIFT_GATE_PATH]: createDriftGateHandler({ store, log: log.child({ component: "drift-gate" }) }),
         [REGISTER_PATH]: createRegisterHandler({ store, policy: config.server.api_keys, log: log.child({ component: "register" }), refusals }),
-        "/api/health": createHealthHandler({ store, mode: config.kafka.brokers.length > 0 ? "scale" : "embedded", version: prodtrailVersion() }),
+        "/api/health": createHealthHandler({ store, mode: scale ? "scale" : "embedded", version: prodtrailVersion(), pipeline: health }),
+        "/metrics": createMetricsHandler({ registry: metrics.registry, store, policy: config.server.api_keys }),
       },
       ...(dashboard ? { fallback: withClientIp(dashboard.handle), dashboardApi: dashboardApiRoutes() } : {}),
     },
@@ -199,11 +233,15 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   // The demo's path mappings apply while the store holds demo data, so its
   // direct edits are classified rather than all "unmanaged" (demo/drift-config.ts).
   const demoData = demo !== undefined || (await storeHasDemoData(store).catch(() => false));
-  const driftConfig = demoData ? { ...config, drift: withDemoMappings(config.drift) } : config;
-  const drift = startDriftJob({ store, config: driftConfig, log: log.child({ component: "drift" }) });
-  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch });
+  // The demo's change window (demo/detections-config.ts) likewise, unless the user set one.
+  const jobsConfig = configForStore(config, demoData);
+  const drift = startDriftJob({ store, config: jobsConfig, log: log.child({ component: "drift" }), onRound: jobs.observer("drift") });
+  if (jobsConfig.drift.interval_seconds <= 0) jobs.disable("drift", "drift.interval_seconds is 0");
+  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch, onRound: jobs.observer("integrity") });
+  if (config.integrity.interval_s <= 0) jobs.disable("integrity", "integrity.interval_s is 0");
   // Detection rules (detections/) every detections.interval_seconds; a rule set that fails to load is logged, never fatal.
-  const detections = await startDetections({ store, config, log: log.child({ component: "detections" }) });
+  const detections = await startDetections({ store, config: jobsConfig, log: log.child({ component: "detections" }), onRound: jobs.observer("detections") });
+  if (detections.disabledReason !== "") jobs.disable("detections", detections.disabledReason);
 
   let closing: Promise<boolean> | undefined;
   const close = () => {
@@ -219,6 +257,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           { name: "stop the drift job", run: () => drift.stop() },
           { name: "stop the integrity job", run: () => integrity.stop() },
           { name: "stop the detections scheduler", run: () => detections.stop() },
+          ...(kafkaLag ? [{ name: "close the health check's Kafka admin", run: () => kafkaLag.close() }] : []),
           {
             name: "close the store",
             run: async () => {
@@ -245,6 +284,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     ...(demo ? { demoBackfill: demo.backfill } : {}),
     ...(demoError ? { demoError } : {}),
     initialAdmin,
+    jobs,
     close,
   };
 }

@@ -12,6 +12,7 @@ import { registerCollectorKey } from "./register";
 import { publishWithRejects, setAsideUndecodable } from "./rejected";
 import { openSources, type AgentSources } from "./sources";
 import { agentStats, type AgentStats } from "./stats";
+import { createCollectorMetrics, listenCollectorMetrics } from "./metrics";
 
 const MiB = 1024 * 1024;
 
@@ -34,6 +35,8 @@ export interface RunningAgent {
   publicKeyPem: string;
   /** The k8s webhook's URL when that source is on. */
   k8sUrl: string | undefined;
+  /** GET /metrics of this collector when collect.metrics_listen is set. */
+  metricsUrl: string | undefined;
   pipeline: Pipeline;
   stats(): AgentStats;
   /** Settles when the agent stopped on its own: rejects on a fatal fault (spool corrupt, undecodable record). */
@@ -73,7 +76,9 @@ export async function startAgent(config: Config, options: AgentOptions = {}): Pr
     });
     const pipeline = new Pipeline(signer, spool, Math.floor(segmentBytes / 2), log);
     const ctx = { collectorId: c.collector_id, host: c.host, env: c.env, ...(c.service ? { service: c.service } : {}), now: () => new Date() };
-    const sink = options.sink ?? sinkFromConfig(config, log);
+    const metrics = createCollectorMetrics();
+    closers.unshift(async () => metrics.stop());
+    const sink = metrics.timed(options.sink ?? sinkFromConfig(config, log));
     closers.unshift(() => sink.close());
     const sources = await openSources({
       config: c, stateDir, ctx, pipeline, resumeFrom: tail?.checkpoints ?? new Map(), log,
@@ -115,6 +120,9 @@ export async function startAgent(config: Config, options: AgentOptions = {}): Pr
       );
     }
     const stats = (): AgentStats => agentStats(sources, spool, shipper, pipeline);
+    metrics.observe(stats);
+    const metricsListener = await listenCollectorMetrics(metrics, c.metrics_listen);
+    if (metricsListener) closers.unshift(() => metricsListener.close());
     const statsTimer = setInterval(() => log.info(stats(), "collector stats"), c.stats_interval_s * 1000);
     statsTimer.unref();
     if (sources.stats.size === 0) log.warn("no sources configured (collect.sources): the collector only ships what its spool already holds");
@@ -131,7 +139,7 @@ export async function startAgent(config: Config, options: AgentOptions = {}): Pr
       });
       return stopping;
     };
-    return { stateDir, collectorId: c.collector_id, publicKeyPem: signer.keys.publicKeyPem, k8sUrl: sources.k8s?.url, pipeline, stats, fatal, stop };
+    return { stateDir, collectorId: c.collector_id, publicKeyPem: signer.keys.publicKeyPem, k8sUrl: sources.k8s?.url, metricsUrl: metricsListener ? `http://${metricsListener.host.includes(":") ? `[${metricsListener.host}]` : metricsListener.host}:${metricsListener.port}/metrics` : undefined, pipeline, stats, fatal, stop };
   } catch (err) {
     for (const close of closers) await close().catch(() => undefined);
     throw err;

@@ -9,6 +9,7 @@ import { sendError, sendJson } from "./respond";
 import { answerFinalRefusal } from "./final-refusals";
 import { bindIdentity, type Authorizer } from "./authorize";
 import { refuseWrite } from "./refuse";
+import type { GatewayCounters } from "./counters";
 
 export interface GatewayOptions {
   sink: Sink;
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   authorize?: Authorizer;
   /** Where refusals that matter to security are recorded as findings (ingest/auth/refusals.ts). */
   refusals?: RefusalRecorder;
+  /** Accepted/refused counts for /metrics and /api/health (ingest/gateway/counters.ts). */
+  counters?: GatewayCounters;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -41,10 +44,12 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
   const limit = options.maxBodyBytes ?? BATCH_LIMITS.maxBodyBytes;
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const log = options.log;
+  const counters = options.counters;
 
   return async (req, res) => {
     if (req.method !== "POST") {
       req.resume();
+      counters?.refused("method");
       sendError(res, 405, `${req.method ?? "?"} is not allowed here; POST a batch {"events": [...]}`, {}, { allow: "POST" });
       return;
     }
@@ -52,18 +57,21 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     if (!auth.ok) {
       req.resume();
       log.warn({ status: auth.status, remote: req.socket.remoteAddress }, "events: request refused by API-key check");
+      counters?.refused("unauthorized");
       sendError(res, auth.status, auth.message, {}, auth.status === 401 ? { "www-authenticate": 'Bearer realm="prodtrail"' } : {});
       return;
     }
     const type = mediaType(req);
     if (type !== "application/json") {
       req.resume();
+      counters?.refused("media-type");
       sendError(res, 415, `content-type must be application/json, got ${type === "" ? "none" : JSON.stringify(type)}`);
       return;
     }
     const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
     if (encoding !== "identity") {
       req.resume();
+      counters?.refused("media-type");
       sendError(res, 415, `content-encoding ${JSON.stringify(encoding)} is not supported; send the JSON uncompressed`);
       return;
     }
@@ -74,6 +82,7 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
         return;
       }
       log.warn({ limit, declared: body.declared }, "events: body over the limit refused");
+      counters?.refused("too-large");
       // Connection: close — the unread rest of the upload is discarded, not kept on a keep-alive socket.
       sendError(
         res,
@@ -88,6 +97,7 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     try {
       text = utf8.decode(body.bytes);
     } catch {
+      counters?.refused("invalid-utf8");
       sendError(res, 400, "request body is not valid UTF-8");
       return;
     }
@@ -95,6 +105,7 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     try {
       json = JSON.parse(text);
     } catch {
+      counters?.refused("invalid-json");
       const problem = findJsonSyntaxError(text);
       const where = problem ? `at line ${problem.line}, column ${problem.column} (position ${problem.position}): ${problem.message}` : "(position unknown)";
       sendError(res, 400, `invalid JSON ${where}`, problem ? { position: problem.position, line: problem.line, column: problem.column } : {});
@@ -102,6 +113,7 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     }
     const batch = parseBatch(json);
     if (!batch.ok) {
+      counters?.refused("invalid-batch", batch.rejected.length);
       const first = batch.rejected[0]?.issues[0] ?? batch.issues?.[0];
       const summary = first ? `${first.field}: ${first.message}` : "invalid batch";
       const error =
@@ -114,11 +126,13 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     const writer = auth.key?.name ?? "loopback";
     const serverOnly = serverOnlyRejections(batch.events);
     if (serverOnly.length > 0) {
+      counters?.refused("server-only", batch.events.length);
       refuseWrite(req, res, { kind: "server-only", writer, lead: "these are records only the prodtrail server writes", rejected: serverOnly, recorder: options.refusals });
       return;
     }
     const identity = bindIdentity(batch.events, auth.key);
     if (identity.rejected.length > 0) {
+      counters?.refused("identity", batch.events.length);
       const lead = auth.key ? `API key ${auth.key.name} writes only as collector ${auth.key.name} for hosts ${auth.key.hosts.join(", ")}` : "an unauthenticated post may not claim a collector it cannot prove";
       const host = batch.events[identity.rejected[0]?.index ?? 0]?.host;
       refuseWrite(req, res, { kind: "identity", writer, lead, rejected: identity.rejected, recorder: options.refusals, ...(host !== undefined ? { host } : {}) });
@@ -127,7 +141,11 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
     try {
       await options.sink.publish(identity.events);
     } catch (error) {
-      if (answerFinalRefusal(res, error, log)) return;
+      if (answerFinalRefusal(res, error, log)) {
+        counters?.refused("final-refusal", batch.events.length);
+        return;
+      }
+      counters?.refused("sink-unavailable", batch.events.length);
       log.error({ err: error, sink: options.sink.name, events: batch.events.length }, "events: sink failed; batch not accepted");
       sendError(
         res,
@@ -139,6 +157,7 @@ export function createEventsHandler(options: GatewayOptions): RequestHandler {
       return;
     }
     log.debug({ events: batch.events.length, sink: options.sink.name }, "events: batch accepted");
+    counters?.accepted(batch.events.length);
     sendJson(res, 200, { accepted: batch.events.length });
   };
 }
