@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Signer } from "../collect/sign";
 import { registerCollectorKey } from "../store/collector-keys";
 import { insertEvents } from "../store/events";
+import { runCli } from "../test/cli";
 import { makeEvents } from "../test/factories/events";
 import { openTestStore, type TestStore } from "../test/store";
 import { runExportCommand } from "./export";
@@ -46,6 +47,15 @@ describe("prodtrail export", () => {
     expect(await runVerifyCommand(["--archive", out], { store, print })).toBe(3);
     expect(lines.join("\n")).toContain(`event ${id}: bad-signature`);
   });
+
+  it("verifies a Parquet archive through the real binary, with its own throwaway engine", async () => {
+    const out = join(dir, "archive-parquet");
+    expect(await runExportCommand(["--from", "2026-11-10", "--to", "2026-11-11", "--out", out, "--format", "parquet"], { store, print })).toBe(0);
+    const clean = await runCli(["verify", "--archive", out]);
+    expect(clean.stderr).toBe("");
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/web-01 +seq 0–29 +events 30 +verified 30/);
+  }, 120_000);
 
   it("refuses bad arguments by name", async () => {
     await expect(runExportCommand(["--from", "2026-11-10", "--to", "2026-11-11"], { store, print })).rejects.toThrow(/--out is required/);
