@@ -37,7 +37,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
       <div className="grid">
         <Panel title="Access by channel" wide testId="access-series" rows={8}>
           <Load name="access_series" load={() => accessSeries(viewer, store, filters)}>
-            {(s) => (s.channels.length === 0 ? <Empty>No access events in this window.</Empty> : <StackedChart points={s.points} keys={s.channels} x="t" xFormat="time" label="access events by channel over time" />)}
+            {(s) => (s.channels.length === 0 ? <Empty><strong>No access events in this window.</strong> Logins, sudo, kubectl exec and consoles come from the collector&apos;s <code>collect.sources</code> (<code>auth</code>, <code>auditd</code>, <code>journald</code>, <code>k8s</code>, <code>vault</code>) in prodtrail.yaml; <code>prodtrail collect --help</code> lists them.</Empty> : <StackedChart points={s.points} keys={s.channels} x="t" xFormat="time" label="access events by channel over time" />)}
           </Load>
         </Panel>
         <Panel title="Open direct edits" testId="open-direct-edits">
@@ -54,6 +54,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
                   <div className="value">{fmtNumber(tile.unmanaged)}</div>
                   <div className="name">changes on unmapped paths</div>
                 </div>
+                {tile.unmanaged > 0 && tile.byState.every((r) => r.state === "unmanaged" || r.edits === 0) ? (
+                  <p className="sub" data-testid="no-mappings">No path mappings cover these changes: add <code>drift.mappings</code> to prodtrail.yaml to judge them against a repository (README, “Direct edits that never reached the codebase”).</p>
+                ) : null}
               </div>
             )}
           </Load>

@@ -28,15 +28,18 @@ export function ProfileStats({ summary, kind }: { summary: Summary; kind: "actor
   );
 }
 
+/** Rows shown before the fold; the profile queries return at most BREAKDOWN_LIMIT (lib/queries/profiles.ts LIMIT 50). */
+const BREAKDOWN_SHOWN = 10;
+const BREAKDOWN_LIMIT = 50;
+
 interface BreakdownRow { key: string; events: number; sessions: number; channels: string[]; first_at: string; last_at: string }
 
 export function BreakdownTable({ rows, keyLabel, link, filters }: { rows: BreakdownRow[]; keyLabel: string; link?: "actor" | "host"; filters: Filters }) {
   if (rows.length === 0) return <Empty>Nothing in this window.</Empty>;
-  return (
-    <table>
-      <thead><tr><th>{keyLabel}</th><th className="num">events</th><th className="num">sessions</th>{keyLabel !== "channel" ? <th>channels</th> : null}<th>last</th></tr></thead>
+  const head = <thead><tr><th>{keyLabel}</th><th className="num">events</th><th className="num">sessions</th>{keyLabel !== "channel" ? <th>channels</th> : null}<th>last</th></tr></thead>;
+  const body = (of: BreakdownRow[]) => (
       <tbody>
-        {rows.map((r) => (
+        {of.map((r) => (
           <tr key={r.key}>
             <td>{link ? <Link href={hrefWith(`/${link}s/${encodeURIComponent(r.key)}`, filters)}><SafeText text={r.key} max={60} /></Link> : <SafeText text={r.key} max={60} />}</td>
             <td className="num">{fmtNumber(r.events)}</td>
@@ -46,7 +49,19 @@ export function BreakdownTable({ rows, keyLabel, link, filters }: { rows: Breakd
           </tr>
         ))}
       </tbody>
-    </table>
+  );
+  // The busiest BREAKDOWN_SHOWN rows stay in view; the rest (the query returns up to 50) fold away, so a panel stays one screen.
+  const rest = rows.slice(BREAKDOWN_SHOWN);
+  return (
+    <>
+      <table>{head}{body(rows.slice(0, BREAKDOWN_SHOWN))}</table>
+      {rest.length > 0 ? (
+        <details>
+          <summary>{fmtNumber(rest.length)} more {rows.length >= BREAKDOWN_LIMIT ? `(the busiest ${BREAKDOWN_LIMIT}; narrow the filters or use the explorer for the rest)` : null}</summary>
+          <table>{head}{body(rest)}</table>
+        </details>
+      ) : null}
+    </>
   );
 }
 

@@ -5,6 +5,8 @@ import { ForbiddenError } from "../../lib/auth/permissions";
 import { requireViewer } from "../../lib/auth/session";
 import { recordAudit } from "../../lib/audit";
 import { getStore } from "../../lib/store";
+import { Pager, offsetParam } from "../../components/pager";
+import { RetentionPanel } from "./retention";
 import { CreateKeyForm, CreateUserForm, DisableForm, EndSessionsForm, PasswordForm, RevokeKeyForm, RoleForm } from "./forms";
 
 export const metadata: Metadata = { title: "Admin · prodtrail" };
@@ -12,8 +14,26 @@ export const dynamic = "force-dynamic";
 
 const time = (iso: string) => iso.slice(0, 16).replace("T", " ");
 
-export default async function AdminPage() {
+/**
+ * Rows per page of each list: one API key per collector host makes thousands
+ * on a fleet. The lists come whole from lib/auth/admin.ts (users and keys are
+ * small tables, one row each); only the page is rendered.
+ */
+const ADMIN_PAGE = 50;
+
+type Raw = Record<string, string | string[] | undefined>;
+const first = (raw: Raw, key: string) => (Array.isArray(raw[key]) ? raw[key][0] : raw[key]);
+
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Raw> }) {
   const viewer = await requireViewer();
+  const raw = await searchParams;
+  const usersAt = offsetParam(first(raw, "users"), ADMIN_PAGE);
+  const keysAt = offsetParam(first(raw, "keys"), ADMIN_PAGE);
+  const href = (list: "users" | "keys", offset: number) => {
+    const q = new URLSearchParams({ users: String(usersAt), keys: String(keysAt) });
+    q.set(list, String(offset));
+    return `/admin?${q.toString()}#${list}`;
+  };
   let users, keys;
   try {
     [users, keys] = await Promise.all([adminListUsers(viewer, getStore()), adminListKeys(viewer, getStore())]);
@@ -29,7 +49,7 @@ export default async function AdminPage() {
       <h1>Admin</h1>
       <p className="sub">Users of this dashboard and the API keys collectors post events with. Every change here is itself an audit event.</p>
 
-      <h2>Users</h2>
+      <h2 id="users">Users <span className="muted">{users.length}</span></h2>
       <CreateUserForm />
       <div className="scroll">
         <table data-testid="users">
@@ -37,7 +57,7 @@ export default async function AdminPage() {
             <tr><th>Email</th><th>Name</th><th>Role</th><th>Sign-in</th><th>Password</th><th>Status</th><th>Created</th><th /></tr>
           </thead>
           <tbody>
-            {users.map((u) => (
+            {users.slice(usersAt, usersAt + ADMIN_PAGE).map((u) => (
               <tr key={u.userId} data-email={u.email}>
                 <td>{u.email}</td>
                 <td>{u.name}</td>
@@ -55,8 +75,9 @@ export default async function AdminPage() {
           </tbody>
         </table>
       </div>
+      <Pager offset={usersAt} shown={users.slice(usersAt, usersAt + ADMIN_PAGE).length} total={users.length} pageSize={ADMIN_PAGE} href={(o) => href("users", o)} noun="users" testId="users-pages" />
 
-      <h2>Collector API keys</h2>
+      <h2 id="keys">Collector API keys <span className="muted">{keys.length}</span></h2>
       <p className="sub">Collectors send <code>Authorization: Bearer ptk_…</code> to <code>POST /api/v1/events</code>. The token is shown once, when created.</p>
       <CreateKeyForm />
       {keys.length === 0 ? (
@@ -68,7 +89,7 @@ export default async function AdminPage() {
               <tr><th>Key id</th><th>Name</th><th>Scopes</th><th>Created</th><th>By</th><th>Status</th><th /></tr>
             </thead>
             <tbody>
-              {keys.map((k) => (
+              {keys.slice(keysAt, keysAt + ADMIN_PAGE).map((k) => (
                 <tr key={k.keyId} data-key-id={k.keyId}>
                   <td><code>{k.keyId}</code></td>
                   <td>{k.name}</td>
@@ -81,8 +102,10 @@ export default async function AdminPage() {
               ))}
             </tbody>
           </table>
+          <Pager offset={keysAt} shown={keys.slice(keysAt, keysAt + ADMIN_PAGE).length} total={keys.length} pageSize={ADMIN_PAGE} href={(o) => href("keys", o)} noun="keys" testId="keys-pages" />
         </div>
       )}
+      <RetentionPanel viewer={viewer} />
     </>
   );
 }

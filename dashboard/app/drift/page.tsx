@@ -1,16 +1,20 @@
 import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { Suspense } from "react";
+import { Pager, offsetParam } from "../../components/pager";
 import { Skeleton } from "../../components/panel";
+import { fmtNumber } from "../../components/time";
 import { recordAudit } from "../../lib/audit";
 import { ForbiddenError } from "../../lib/auth/permissions";
 import { requireViewer } from "../../lib/auth/session";
-import { driftEdits, openDirectEditsTile, unmanagedGroups } from "../../lib/data/drift";
+import { openDirectEditsTile, unmanagedGroups } from "../../lib/data/drift";
+import { driftEditsByState } from "../../lib/data/paging";
 import { getStore } from "../../lib/store";
 import type { DriftRow } from "../../../drift/queries";
-import type { UnmanagedGroup } from "../../../drift/unmanaged";
 import { DRIFT_STATES, isDriftState, type DriftState } from "../../../drift/states";
+import { EditGroup, NoEditsYet, UnmanagedTable } from "./edit-groups";
 import { EvidenceDrawer } from "./evidence-drawer";
+import { DISPLAY_ORDER, STATE_TEXT, stateLabel } from "./state-text";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Direct edits" };
@@ -19,16 +23,15 @@ type Raw = Record<string, string | string[] | undefined>;
 const first = (raw: Raw, key: string) => (Array.isArray(raw[key]) ? raw[key][0] : raw[key]) ?? "";
 const all = (raw: Raw, key: string) => (Array.isArray(raw[key]) ? raw[key] : raw[key] ? [raw[key]] : []);
 
-function age(seconds: number): string {
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.floor(seconds / 3600)} h`;
-  return `${Math.floor(seconds / 86_400)} d`;
-}
-
 /** Unmanaged paths per page: a fleet's churn on unmapped paths is thousands of changes of a few hundred paths. */
 const UNMANAGED_PAGE = 50;
+/** Rows per state on the all-states view: nine groups of 10 fit two screens at 1440×1300; "all N →" opens the state. */
+const GROUP_ROWS = 10;
+/** Rows per page when one state is open. */
+const STATE_PAGE = 50;
+const MANAGED: readonly DriftState[] = DISPLAY_ORDER;
 
-/** Filters live in the URL (?state=…&host=…&path=…&repo=…&edit=<id>&upage=N) so a view can be shared. */
+/** Filters live in the URL (?state=…&host=…&path=…&repo=…&edit=<id>&offset=N&upage=N) so a view can be shared. */
 export default async function DriftPage({ searchParams }: { searchParams: Promise<Raw> }) {
   const viewer = await requireViewer();
   const raw = await searchParams;
@@ -55,12 +58,18 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
     if (s) q.set("state", s);
     return `/drift?${q.toString()}`;
   };
-  let rows, tile, unmanaged;
+  // One state open: it pages (offset); the all-states view shows each state's newest GROUP_ROWS.
+  const shown = states.length === 0 ? MANAGED : MANAGED.filter((s) => states.includes(s));
+  const single = states.length === 1;
+  const offset = single ? offsetParam(first(raw, "offset"), STATE_PAGE) : 0;
+  const perState = single ? STATE_PAGE : GROUP_ROWS;
+  const showUnmanaged = repo === "" && (states.length === 0 || states.includes("unmanaged"));
+  let groups, tile, unmanaged;
   try {
-    [rows, tile, unmanaged] = await Promise.all([
-      driftEdits(viewer, store, { states: states.filter((s) => s !== "unmanaged"), hosts, path, repo, managed_only: true, limit: 1000 }),
+    [groups, tile, unmanaged] = await Promise.all([
+      shown.length === 0 ? Promise.resolve(new Map<DriftState, DriftRow[]>()) : driftEditsByState(viewer, store, { states: [...shown], hosts, path, repo, per_state: perState, offset }),
       openDirectEditsTile(viewer, store),
-      repo !== "" || (states.length > 0 && !states.includes("unmanaged")) ? Promise.resolve({ groups: [], totalPaths: 0 }) : unmanagedGroups(viewer, store, { hosts, path, limit: UNMANAGED_PAGE, offset: upage * UNMANAGED_PAGE }),
+      showUnmanaged ? unmanagedGroups(viewer, store, { hosts, path, limit: UNMANAGED_PAGE, offset: upage * UNMANAGED_PAGE }) : Promise.resolve({ groups: [], totalPaths: 0 }),
     ]);
   } catch (error) {
     if (error instanceof ForbiddenError) {
@@ -70,9 +79,10 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
     }
     throw error;
   }
-  // Unmanaged changes are shown apart (DESIGN.md), grouped by path and paged: no mapping means no verdict, never "fine".
-  const managed = states.length === 1 && states[0] === "unmanaged" ? [] : rows;
   const counts = new Map(tile.byState.map((r) => [r.state, r.edits]));
+  const classified = MANAGED.reduce((n, s) => n + (counts.get(s) ?? 0), 0);
+  // Counts per state are of the whole store; with a host, path or repo filter a group's total is unknown, so only its page is shown.
+  const filtered = hosts.length > 0 || path !== "" || repo !== "";
   await recordAudit(viewer, { action: "view", resource: "/drift", params: Object.fromEntries(query) });
   return (
     <>
@@ -81,8 +91,8 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
       <nav aria-label="states" style={{ display: "flex", gap: "0.4rem", flexWrap: "wrap", margin: "0 0 0.75rem" }} data-testid="drift-states">
         <Link className="chip" href={stateHref("")} aria-current={states.length === 0 ? "page" : undefined}>all</Link>
         {DRIFT_STATES.map((s) => (
-          <Link className="chip" key={s} href={stateHref(s)} aria-current={states.includes(s) ? "page" : undefined}>
-            {s.replace("_", " ")} {counts.get(s) ?? 0}
+          <Link className="chip" key={s} href={stateHref(s)} aria-current={states.includes(s) ? "page" : undefined} data-state={s} data-count={counts.get(s) ?? 0} title={STATE_TEXT[s]}>
+            {stateLabel(s)} {fmtNumber(counts.get(s) ?? 0)}
           </Link>
         ))}
       </nav>
@@ -93,18 +103,28 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
         <label>Repository <input name="repo" defaultValue={repo} /></label>
         <button type="submit">Filter</button>
       </form>
-      {managed.length === 0 ? <div className="notice empty">No direct edits match.</div> : <EditsTable rows={managed} href={(id) => here({ edit: id })} selected={edit} />}
+      {classified === 0 && shown.length > 0 ? <NoEditsYet unmanaged={tile.unmanaged} /> : null}
+      {classified > 0 && shown.length > 0 && groups.size === 0 ? <div className="notice empty" data-testid="drift-none-match">No direct edits match these filters{offset > 0 ? " on this page" : ""}.</div> : null}
+      {shown.filter((s) => groups.has(s)).map((s) => {
+        const rows = groups.get(s) ?? [];
+        const total = filtered ? undefined : counts.get(s);
+        return (
+          <EditGroup key={s} state={s} rows={rows} total={total} more={single ? undefined : stateHref(s)} href={(id) => here({ edit: id, ...(offset > 0 ? { offset: String(offset) } : {}) })} selected={edit}>
+            {single ? <Pager offset={offset} shown={rows.length} total={total ?? offset + rows.length + (rows.length === STATE_PAGE ? 1 : 0)} pageSize={STATE_PAGE} href={(o) => here({ offset: String(o) })} noun="edits" testId="drift-pages" /> : null}
+          </EditGroup>
+        );
+      })}
       {unmanaged.totalPaths > 0 ? (
-        <>
-          <h2>Unmanaged: no mapping covers these paths</h2>
-          <p className="sub">No verdict either way — add a <code>drift.mappings</code> entry in prodtrail.yaml to judge them against a repository. {unmanaged.totalPaths} paths, grouped.</p>
+        <section data-testid="drift-group-unmanaged">
+          <h2>Unmanaged: no mapping covers these paths <span className="muted">{fmtNumber(counts.get("unmanaged") ?? 0)} changes</span></h2>
+          <p className="sub">No verdict either way — add a <code>drift.mappings</code> entry in prodtrail.yaml to judge them against a repository. {fmtNumber(unmanaged.totalPaths)} paths, grouped.</p>
           <UnmanagedTable groups={unmanaged.groups} href={(id) => here({ edit: id })} />
           <nav aria-label="unmanaged pages" className="pager" data-testid="drift-unmanaged-pages">
             {upage > 0 ? <Link href={here({ upage: String(upage - 1) })}>← newer</Link> : null}
             <span className="muted"> paths {upage * UNMANAGED_PAGE + 1}–{upage * UNMANAGED_PAGE + unmanaged.groups.length} of {unmanaged.totalPaths} </span>
             {(upage + 1) * UNMANAGED_PAGE < unmanaged.totalPaths ? <Link href={here({ upage: String(upage + 1) })}>older →</Link> : null}
           </nav>
-        </>
+        </section>
       ) : null}
       {edit ? (
         <Suspense fallback={<aside className="drawer"><Skeleton rows={12} /></aside>}>
@@ -112,43 +132,5 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
         </Suspense>
       ) : null}
     </>
-  );
-}
-
-function EditsTable({ rows, href, selected }: { rows: DriftRow[]; href: (id: string) => string; selected: string }) {
-  return (
-    <table className="events" data-testid="drift-table">
-      <thead><tr><th>State</th><th>Age</th><th>Host</th><th>Path</th><th>Who</th><th>Commit</th></tr></thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={`${r.change_event_id}|${r.path}`} aria-selected={r.change_event_id === selected}>
-            <td><Link href={href(r.change_event_id)}>{r.state.replace("_", " ")}</Link></td>
-            <td>{age(r.age_s)}</td>
-            <td>{r.host}</td>
-            <td><code>{r.path}</code></td>
-            <td>{r.actor_id} <span className="muted">{r.attribution_method} {r.attribution_confidence.toFixed(2)}</span></td>
-            <td>{r.matched_commit ? <code>{r.matched_commit.slice(0, 10)}</code> : <span className="muted">{r.flagged ? "missing" : "—"}</span>}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function UnmanagedTable({ groups, href }: { groups: UnmanagedGroup[]; href: (id: string) => string }) {
-  return (
-    <table className="events" data-testid="drift-unmanaged">
-      <thead><tr><th>Path</th><th>Hosts</th><th>Changes</th><th>Last seen</th></tr></thead>
-      <tbody>
-        {groups.map((g) => (
-          <tr key={g.path}>
-            <td><code>{g.path}</code></td>
-            <td title={g.sample_hosts.join(", ")}>{g.hosts} <span className="muted">{g.sample_hosts.slice(0, 3).join(", ")}{g.hosts > 3 ? ", …" : ""}</span></td>
-            <td>{g.changes}</td>
-            <td><Link href={href(g.last_change_event_id)}>{g.last_seen}</Link></td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -1,15 +1,18 @@
 import Link from "next/link";
 import { Suspense } from "react";
+import { Pager, offsetParam } from "../../components/pager";
 import { Skeleton } from "../../components/panel";
 import { recordAudit } from "../../lib/audit";
 import { ForbiddenNotice } from "../../lib/auth/forbidden-notice";
 import { can, ForbiddenError } from "../../lib/auth/permissions";
 import { requireViewer } from "../../lib/auth/session";
-import { findingCounts, findingsQueue, queueFiltersSchema, suppressionsList, type QueuedFinding } from "../../lib/data/findings";
+import { findingCounts, queueFiltersSchema, suppressionsList, type QueuedFinding } from "../../lib/data/findings";
+import { findingsQueuePage } from "../../lib/data/paging";
 import { getStore } from "../../lib/store";
 import { FINDING_STATUSES } from "../../../detections/finding-rows";
 import { FindingCountsView } from "./counts";
 import { FindingDrawer } from "./finding-drawer";
+import { NoFindings } from "./no-findings";
 import { SuppressionsTable } from "./suppressions";
 
 export const dynamic = "force-dynamic";
@@ -26,6 +29,9 @@ function age(seconds: number): string {
 }
 
 /** The analyst's queue. Filters in the URL (?status=open&severity=high&rule=…&host=…&actor=…&finding=<id>); viewers see counts only. */
+/** Findings per page of the queue: a noisy rule on a fleet makes thousands; one screen of triage is a few dozen. */
+const QUEUE_PAGE = 50;
+
 export default async function FindingsPage({ searchParams }: { searchParams: Promise<Raw> }) {
   const viewer = await requireViewer();
   const raw = await searchParams;
@@ -53,18 +59,20 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
     for (const [k, v] of Object.entries(extra)) q.set(k, v);
     return `/findings?${q.toString()}`;
   };
+  const offset = offsetParam(first(raw, "offset"), QUEUE_PAGE);
   const analyst = can(viewer, "findings:read");
-  let counts, queue: QueuedFinding[] = [], suppressions;
+  let counts, page: { rows: QueuedFinding[]; total: number }, suppressions;
   try {
-    [counts, queue, suppressions] = await Promise.all([
+    [counts, page, suppressions] = await Promise.all([
       findingCounts(viewer, store),
-      analyst ? findingsQueue(viewer, store, filters) : Promise.resolve([]),
+      analyst ? findingsQueuePage(viewer, store, filters, { limit: QUEUE_PAGE, offset }) : Promise.resolve({ rows: [], total: 0 }),
       analyst ? suppressionsList(viewer, store) : Promise.resolve([]),
     ]);
   } catch (error) {
     if (error instanceof ForbiddenError) return <ForbiddenNotice error={error} />;
     throw error;
   }
+  const { rows: queue, total } = page;
   await recordAudit(viewer, { action: "view", resource: "/findings", params: Object.fromEntries(query) });
   return (
     <>
@@ -89,7 +97,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
             <label>Actor <input name="actor" defaultValue={filters.actor} /></label>
             <button type="submit">Filter</button>
           </form>
-          {queue.length === 0 ? <div className="notice empty" data-testid="findings-empty">No findings match.</div> : (
+          {queue.length === 0 ? <NoFindings anyAtAll={counts.bySeverity.some((c) => c.total > 0)} /> : (
             <table className="events" data-testid="findings-table">
               <thead><tr><th>Severity</th><th>Age</th><th>Rule</th><th>Summary</th><th>Who</th><th>Where</th><th>Status</th></tr></thead>
               <tbody>
@@ -98,7 +106,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                     <td><span className={`sev sev-${f.severity}`}>{f.severity}</span></td>
                     <td>{age(f.age_s)}</td>
                     <td><code>{f.rule_id || f.detector}</code></td>
-                    <td><Link href={href({ finding: f.finding_id })}>{f.title}</Link></td>
+                    <td className="summary"><Link href={href({ finding: f.finding_id })}>{f.title}</Link></td>
                     <td>{f.actor_id || "—"}</td>
                     <td>{f.host}</td>
                     <td>{f.status.replace("_", " ")}{f.assignee ? ` · ${f.assignee}` : ""}</td>
@@ -107,6 +115,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
               </tbody>
             </table>
           )}
+          <Pager offset={offset} shown={queue.length} total={total} pageSize={QUEUE_PAGE} href={(o) => href({ offset: String(o) })} noun="findings" testId="findings-pages" />
           <h2>Suppressions</h2>
           <SuppressionsTable rows={suppressions} mayRevoke={can(viewer, "findings:triage")} />
         </>

@@ -48,7 +48,7 @@ export default async function TrendsPage({ searchParams }: { searchParams: Searc
         {DIMENSIONS.map(([dim, title]) => (
           <Panel key={dim} title={`${title}, per ${period}`} testId={`trend-${dim}`}>
             <Load name={`trend_${dim}`} load={() => accessTrend(viewer, store, filters, period, dim)}>
-              {(s) => (s.points.length === 0 ? <Empty>No access or change events in this window.</Empty> : <StackedChart kind="bar" points={s.points} keys={s.keys} x="period" xFormat="date" label={`events by ${dim} per ${period}`} />)}
+              {(s) => (s.points.length === 0 ? <Empty>No access or change events in this window. Widen the range (trends default to 90 days), or point collectors at this server: see <code>prodtrail collect --help</code>.</Empty> : <StackedChart kind="bar" points={s.points} keys={s.keys} x="period" xFormat="date" label={`events by ${dim} per ${period}`} />)}
             </Load>
           </Panel>
         ))}
@@ -56,7 +56,7 @@ export default async function TrendsPage({ searchParams }: { searchParams: Searc
           <Load name="pipeline_share" load={() => pipelineShare(viewer, store, filters, period)}>
             {(rows) =>
               rows.length === 0 ? (
-                <Empty>No changes in this window.</Empty>
+                <Empty>No changes in this window. File, package and Kubernetes changes come from the collector&apos;s <code>files</code>, <code>packages</code> and <code>k8s</code> sources; pipeline changes from <code>prodtrail emit deploy</code> in the deploy job.</Empty>
               ) : (
                 <>
                   <StackedChart kind="bar" points={rows.map((r) => ({ period: r.period, pipeline: r.pipeline, direct: r.direct }))} keys={["pipeline", "direct"]} x="period" xFormat="date" label="changes through the pipeline vs directly" />
@@ -68,15 +68,16 @@ export default async function TrendsPage({ searchParams }: { searchParams: Searc
         </Panel>
         <Panel title={`Break-glass uses per ${period}, by team`} testId="break-glass">
           <Load name="break_glass" load={() => breakGlassTrend(viewer, store, filters, period)}>
-            {(s) => (s.points.length === 0 ? <Empty>No break-glass use in this window.</Empty> : <StackedChart kind="bar" points={s.points} keys={s.keys} x="period" xFormat="date" label={`break-glass uses per ${period}`} />)}
+            {(s) => (s.points.length === 0 ? <Empty>No break-glass use in this window. Break-glass checkouts come from Vault audit logs: list the emergency secrets in <code>collect.sources.vault.break_glass_paths</code>.</Empty> : <StackedChart kind="bar" points={s.points} keys={s.keys} x="period" xFormat="date" label={`break-glass uses per ${period}`} />)}
           </Load>
         </Panel>
         <Panel title={<>Edit-to-backport time <span className="muted">(direct edits whose content a later commit brought)</span></>} testId="backport-lag">
           <Load name="backport_lag" load={() => editToBackportSeries(viewer, store, { from: filters.from, to: filters.to, env: filters.env[0] ?? "" })}>
             {(rows) =>
               rows.length === 0 ? (
-                <Empty>No direct edit was backported in this window.</Empty>
+                <Empty>No direct edit was backported in this window. This needs <code>drift.mappings</code> in prodtrail.yaml and the repositories indexed (the collector&apos;s <code>git</code> source); see the <Link href="/drift">Direct edits</Link> page.</Empty>
               ) : (
+                <div className="scroll" style={{ maxHeight: 260, overflowY: "auto" }}>
                 <table>
                   <thead>
                     <tr><th>day</th><th className="num">backports</th><th className="num">median lag (h)</th><th className="num">p90 lag (h)</th></tr>
@@ -92,6 +93,7 @@ export default async function TrendsPage({ searchParams }: { searchParams: Searc
                     ))}
                   </tbody>
                 </table>
+                </div>
               )
             }
           </Load>
