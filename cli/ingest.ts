@@ -10,7 +10,10 @@ ingest.group_id, validates every message, inserts valid events into ClickHouse
 (CLICKHOUSE_URL) in batches (ingest.flush_rows / ingest.flush_ms) and commits
 offsets only after the insert was acknowledged. Invalid messages go to
 prodtrail.events.dlq.v1 and the dead_letters table with their reason. Run as
-many as there are partitions to share. Prometheus metrics on
+many as there are partitions to share; the drift, integrity and detection
+jobs start in each, and each round runs on one of them (the holder of the
+job's one-partition coordination topic; another takes over within the
+Kafka session timeout when it dies). Prometheus metrics on
 :9464/metrics (ingest.metrics.port), health on /healthz. Needs KAFKA_BROKERS.`;
 
 export async function runIngestCommand(argv: string[]): Promise<number> {
