@@ -4,7 +4,7 @@
  * render (HTTP through `prodtrail serve`, production Next build, full
  * streamed body) on an embedded store holding N events, for each size.
  *
- *   npx tsx bench/dashboard/run.ts --sizes 1000000,10000000 [--runs 15] [--data-dir /tmp/bench-dash --keep] [--no-pages]
+ *   npx tsx bench/dashboard/run.ts --sizes 1000000,10000000 [--runs 15] [--data-dir /tmp/bench-dash --keep] [--no-pages] [--load-only] [--load sql|insert]
  *
  * Data (load.ts) is kept under DIR/events-N with a loaded.json marker when
  * --keep is given (the same layout as timeline-body.ts), so the next run
@@ -41,6 +41,7 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
     "no-pages": { type: "boolean", default: false },
     load: { type: "string", default: "sql" },
+    "load-only": { type: "boolean", default: false },
   },
 });
 const sizes = (values.events ?? values.sizes).split(",").map(Number);
@@ -101,6 +102,7 @@ async function measureSize(size: number, rows: BenchRow[]): Promise<void> {
 
     const baselines = new Map<number, Timing>();
     const panelTimings: Array<{ timing: Timing; baseline: Timing }> = [];
+    const replaced: Array<{ timing: Timing; baseline: Timing }> = [];
     for (const panel of panels(store, now)) {
       let baseline = baselines.get(panel.hours);
       if (!baseline) {
@@ -108,9 +110,15 @@ async function measureSize(size: number, rows: BenchRow[]): Promise<void> {
         baselines.set(panel.hours, baseline);
       }
       panelTimings.push({ timing: await measure(panel.name, runs, panel.run), baseline });
+      if (panel.before) replaced.push({ timing: await measure(`${panel.name} (raw, before)`, runs, panel.before), baseline });
     }
     printTable(`panel data functions at ${size.toLocaleString("en")} events`, panelTimings);
     for (const { timing, baseline } of panelTimings) rows.push(benchRow(size, "panel", timing, baseline));
+    printTable(`the raw queries the rollups replaced, same run, same windows (events_daily's uniqExact states for trends)`, replaced);
+    for (const { timing } of replaced) {
+      const rollup = panelTimings.find((p) => `${p.timing.name} (raw, before)` === timing.name)?.timing;
+      if (rollup) rows.push({ figure: `rollup vs raw ${rollup.name} p95 @${size / 1_000_000}M`, value: Math.round((rollup.p95 / timing.p95) * 100) / 100, unit: "x", baseline: `raw query p95 ${timing.p95.toFixed(1)} ms` });
+    }
 
     if (values["no-pages"]) return;
     const serve = await startServe({ config, log: createLogger("bench", "warn"), store, dev: false });
@@ -150,7 +158,8 @@ function benchRow(size: number, kind: "panel" | "page", timing: Timing, baseline
 
 const rows: BenchRow[] = [];
 try {
-  for (const size of sizes) await measureSize(size, rows);
+  // --load-only (with --keep): fill the data dirs now, measure in later runs.
+  for (const size of sizes) await (values["load-only"] ? ensureLoaded(size) : measureSize(size, rows));
 } finally {
   if (!values.keep) rmSync(root, { recursive: true, force: true });
 }
