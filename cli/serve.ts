@@ -8,7 +8,9 @@ import { CONFIG_OPTION, UsageError, parseCommandArgs } from "./usage";
 const USAGE = `usage: prodtrail serve [--config FILE] [--port N] [--host H] [--demo | --demo-if-empty] [--dev]
 
 Embedded mode: opens the store (migrating it), serves POST /api/v1/events,
-GET /api/health and the dashboard from one process.
+GET /api/health (?detail=1: jobs, last event, lag; 503 when ingest is stuck),
+GET /metrics (Prometheus; from this host, or with an API key of scope
+metrics:read) and the dashboard from one process.
 
   --port N          listen port (default 3000; env PORT)
   --host H          bind address (default 127.0.0.1; env HOST). Keep it on
@@ -74,7 +76,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       `prodtrail serve: ${running.url}`,
       `  dashboard  ${running.dashboard === "development" ? "development mode (Turbopack, compiles on first request)" : running.dashboard}`,
       `  store      ${running.store.mode}, database ${running.store.database}${running.store.dataPath ? `, data in ${running.store.dataPath}` : ""}`,
-      `  gateway    POST ${running.url}/api/v1/events · health ${running.url}/api/health`,
+      `  gateway    POST ${running.url}/api/v1/events · health ${running.url}/api/health · metrics ${running.url}/metrics`,
       ...(running.demo ? ["  demo       demo fleet running; demo data is labelled env=demo-*"] : []),
       ...(running.demoError ? [`  demo       NOT running: ${running.demoError}`] : []),
     ].join("\n"),
