@@ -20,6 +20,7 @@ import { z } from "zod";
 import { configSchema } from "../../config/schema";
 import type { Viewer } from "../../dashboard/lib/auth/permissions";
 import { buildTimeline } from "../../dashboard/lib/data/timeline";
+import { buildTimelineSummary } from "../../dashboard/lib/data/timeline-summary";
 import { parseFilters } from "../../dashboard/lib/filters/parse";
 import { createLogger } from "../../lib/log";
 import { SESSION_COOKIE, createSession } from "../../server/auth/sessions";
@@ -72,7 +73,7 @@ async function ensureLoaded(size: number): Promise<{ dir: string; marker: z.infe
 }
 
 interface PageFigure { path: string; bytes: number; p50: number; p95: number }
-interface SizeFigure { events: number; oldDataBytes: number; healthP50: number; pages: PageFigure[] }
+interface SizeFigure { events: number; oldDataBytes: number; oldDataP50: number; summaryP50: number; healthP50: number; pages: PageFigure[] }
 
 async function oldDataBytes(store: Store): Promise<number> {
   const { filters } = parseFilters({ range: "24h" });
@@ -102,7 +103,11 @@ async function measureSize(size: number): Promise<SizeFigure> {
       const t = await measure(`GET ${path}`, runs, get(path));
       pages.push({ path, bytes: lastBytes, p50: t.p50, p95: t.p95 });
     }
-    const figure = { events: marker.total, oldDataBytes: await oldDataBytes(store), healthP50: health.p50, pages };
+    // The data functions alone, same run: the old page's (buildTimeline, still the export's) and the new page's summary.
+    const { filters } = parseFilters({ range: "24h" });
+    const oldData = await measure("buildTimeline 24h", runs, () => buildTimeline(admin, store, filters));
+    const newData = await measure("buildTimelineSummary 24h", runs, () => buildTimelineSummary(admin, store, filters, { page: 1 }));
+    const figure = { events: marker.total, oldDataBytes: await oldDataBytes(store), oldDataP50: oldData.p50, summaryP50: newData.p50, healthP50: health.p50, pages };
     print(figure);
     return figure;
   } finally {
@@ -113,6 +118,7 @@ async function measureSize(size: number): Promise<SizeFigure> {
 function print(f: SizeFigure): void {
   console.log(`\ntimeline page at ${f.events} events (${runs} runs after a warm-up; GET /api/health p50 ${f.healthP50.toFixed(1)} ms same run)`);
   console.log(`old page's data, same run: buildTimeline 24 h as JSON = ${f.oldDataBytes} bytes; old page body at 10M (issue #13) = ${OLD_BODY_BYTES} bytes`);
+  console.log(`data functions, same run, p50: buildTimeline 24 h (old page) ${f.oldDataP50.toFixed(1)} ms, buildTimelineSummary 24 h (new page) ${f.summaryP50.toFixed(1)} ms (×${(f.summaryP50 / f.oldDataP50).toFixed(2)})`);
   console.log(`${"page".padEnd(28)} ${"body bytes".padStart(11)} ${"÷ old 7.7MB".padStart(12)} ${"≤ 1 MB".padStart(7)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"×health".padStart(8)}`);
   for (const p of f.pages) {
     console.log(`${p.path.padEnd(28)} ${String(p.bytes).padStart(11)} ${(p.bytes / OLD_BODY_BYTES).toFixed(3).padStart(12)} ${(p.bytes <= LIMIT_BYTES ? "yes" : "NO").padStart(7)} ${p.p50.toFixed(1).padStart(8)} ${p.p95.toFixed(1).padStart(8)} ${(p.p50 / f.healthP50).toFixed(1).padStart(8)}`);
@@ -126,7 +132,7 @@ for (const size of sizes) {
 }
 if (!values["load-only"]) {
   const maxBytes = Math.max(...figures.flatMap((f) => f.pages.map((p) => p.bytes)));
-  console.log(`BENCH ${JSON.stringify({ name: "timeline-body", limit_bytes: LIMIT_BYTES, old_body_bytes: OLD_BODY_BYTES, max_body_bytes: maxBytes, within_limit: maxBytes <= LIMIT_BYTES, runs, sizes: figures.map((f) => ({ events: f.events, old_data_bytes: f.oldDataBytes, health_p50_ms: round(f.healthP50), pages: f.pages.map((p) => ({ path: p.path, bytes: p.bytes, ratio_to_old: round(p.bytes / OLD_BODY_BYTES, 3), p50_ms: round(p.p50), p95_ms: round(p.p95) })) })) })}`);
+  console.log(`BENCH ${JSON.stringify({ name: "timeline-body", limit_bytes: LIMIT_BYTES, old_body_bytes: OLD_BODY_BYTES, max_body_bytes: maxBytes, within_limit: maxBytes <= LIMIT_BYTES, runs, sizes: figures.map((f) => ({ events: f.events, old_data_bytes: f.oldDataBytes, old_data_p50_ms: round(f.oldDataP50), summary_p50_ms: round(f.summaryP50), health_p50_ms: round(f.healthP50), pages: f.pages.map((p) => ({ path: p.path, bytes: p.bytes, ratio_to_old: round(p.bytes / OLD_BODY_BYTES, 3), p50_ms: round(p.p50), p95_ms: round(p.p95) })) })) })}`);
 }
 
 function round(n: number, digits = 1): number {

@@ -20,7 +20,7 @@ import styles from "./timeline.module.css";
 interface Scale { bucketCount: number; bucketMs: number; fromMs: number; max: number }
 
 function laneLabel(lane: TimelineLane): string {
-  return `${shortHost(lane.host || "(no host)", 20)} · ${lane.session !== "" ? middleCut(lane.session, 14) : "no session"}`;
+  return `${shortHost(lane.host || "(no host)", 18)} · ${lane.session !== "" ? middleCut(lane.session, 14) : "no session"}`;
 }
 
 function spanOf(first: string, last: string, s: Scale): [number, number] {
@@ -52,7 +52,7 @@ export function TimelineLanes({ summary, filters }: { summary: TimelineSummary; 
 function ActorGroup({ group, scale, filters }: { group: TimelineActorGroup; scale: Scale; filters: Filters }) {
   const events = group.lanes.reduce((n, l) => n + l.events, 0);
   const name = visibleControls(group.actor || "(no actor)");
-  const shown = shortName(name, group.continued ? 25 : 36);
+  const shown = shortName(name, group.continued ? 21 : 32);
   const first = group.lanes[0];
   const last = group.lanes[group.lanes.length - 1];
   return (

@@ -1,8 +1,8 @@
 /**
  * Ids differ at their ends (…-07.deploy-bot@, ip-10-20-61-…, sess-…-a91f), so a
  * long one is cut in the middle: an end-only ellipsis made 26 actors of one
- * fleet read as the same "a-very-long-service-identity-…". 36 characters fit
- * the 18rem label column at the page's font; CSS still ellipsises beyond that.
+ * fleet read as the same "a-very-long-service-identity-…". 32–36 characters fit
+ * the 22rem label column at the page's font; CSS still ellipsises beyond that.
  * The tail gets 60%: the distinguishing end is more often the last part.
  */
 export function middleCut(text: string, max: number): string {
