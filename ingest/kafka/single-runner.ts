@@ -102,6 +102,7 @@ export async function startSingleRunner(o: SingleRunnerOptions): Promise<SingleR
   let catchUpTarget = -1n;
   let last: RoundRecord | undefined;
   let stopped = false;
+  let rebalancing = false;
   let markJoined: () => void = () => {};
   const joined = new Promise<void>((resolve) => (markJoined = resolve));
 
@@ -120,6 +121,7 @@ export async function startSingleRunner(o: SingleRunnerOptions): Promise<SingleR
 
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     generation += 1;
+    rebalancing = false;
     const mine = generation;
     assigned = (e.payload.memberAssignment[o.topic] ?? []).includes(0);
     caughtUp = false;
@@ -142,12 +144,19 @@ export async function startSingleRunner(o: SingleRunnerOptions): Promise<SingleR
         o.log.error({ err, job: o.job }, "single-runner: cannot read the coordination topic's end; not running rounds until the next rebalance");
       });
   });
-  consumer.on(consumer.events.REBALANCING, () => lose("rebalance"));
+  consumer.on(consumer.events.REBALANCING, () => {
+    lose("rebalance");
+    rebalancing = true;
+  });
   consumer.on(consumer.events.CRASH, (e) => {
+    rebalancing = false;
     lose("consumer crashed");
     o.log.error({ err: e.payload.error, job: o.job }, "single-runner: coordination consumer crashed");
   });
-  consumer.on(consumer.events.STOP, () => lose("stopped"));
+  consumer.on(consumer.events.STOP, () => {
+    rebalancing = false;
+    lose("stopped");
+  });
 
   try {
     await producer.connect();
@@ -169,6 +178,17 @@ export async function startSingleRunner(o: SingleRunnerOptions): Promise<SingleR
   }
 
   const isLeader = () => !stopped && assigned && caughtUp;
+  /**
+   * A round is recorded by a member that held the partition throughout, or
+   * that holds it again after a rebalance (another member joined or left)
+   * and, having read the topic to its end, finds no other runner recorded
+   * this round meanwhile. Waits up to a session timeout for that read.
+   */
+  const mayRecord = async (startedUnder: number, round: number): Promise<boolean> => {
+    if (generation === startedUnder && isLeader()) return true;
+    for (let waited = 0; !isLeader() && (assigned || rebalancing) && waited < sessionTimeout; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    return isLeader() && (last?.round ?? 0) < round;
+  };
   return {
     joined,
     isLeader,
@@ -179,7 +199,7 @@ export async function startSingleRunner(o: SingleRunnerOptions): Promise<SingleR
       const round = (last?.round ?? 0) + 1;
       const startedAt = new Date().toISOString();
       const value = await work(round);
-      if (generation !== startedUnder || !isLeader()) {
+      if (!(await mayRecord(startedUnder, round))) {
         o.log.warn({ job: o.job, round }, "single-runner: lost the partition during the round; the next runner repeats it");
         return { ran: true, round, recorded: false, value };
       }
