@@ -33,14 +33,18 @@ const findingIds = defineQuery({
   sql: (t) => `SELECT finding_id FROM ${t.findings} FINAL ORDER BY finding_id`,
 });
 
-async function stream(collectorId: string, n: number): Promise<{ signer: Signer; events: AuditEvent[] }> {
-  const signer = await Signer.open({ stateDir: join(dir, collectorId), collectorId });
+async function stream(collectorId: string, n: number, headInterval = 1): Promise<{ signer: Signer; events: AuditEvent[] }> {
+  const signer = await Signer.open({ stateDir: join(dir, collectorId), collectorId, headInterval });
   return { signer, events: await signer.append(makeEvents(n, { host: collectorId }), async (s) => s) };
 }
 
 async function verify(...argv: string[]): Promise<{ code: number; out: string }> {
+  return verifyAt(Date.now(), ...argv);
+}
+
+async function verifyAt(now: number, ...argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await runVerifyCommand(argv, { store, print: (l) => lines.push(l) });
+  const code = await runVerifyCommand(argv, { store, print: (l) => lines.push(l), now: () => now });
   return { code, out: lines.join("\n") };
 }
 
@@ -98,6 +102,30 @@ describe("prodtrail verify", () => {
     expect(parseSince("2026-01-01T00:00:00Z")).toBe("2026-01-01T00:00:00.000Z");
     await store.drop();
     expect((await verify()).code).toBe(1);
+  });
+});
+
+describe("prodtrail verify over head-signed streams", () => {
+  it("reports events verified by head signatures; a planted change in an unsigned link exits 3 naming it", async () => {
+    // Interval 16 over 50 events: heads at 15, 31, 47 and 49.
+    const { signer, events } = await stream("web-01", 50, 16);
+    await registerCollectorKey(store, { collectorId: "web-01", publicKey: signer.keys.publicKeyPem, registeredBy: "test" });
+    await insertEvents(store, events.slice(0, 40));
+    const partial = await verify();
+    expect(partial.code).toBe(0);
+    expect(partial.out).toContain("checked 40  ok 32  problems 0  (30 of them verified by a later head's signature)");
+    expect(partial.out).toContain("awaiting head  8 event(s)");
+    // Past the grace time the same tail is a problem: the stream was cut after its last head.
+    const late = await verifyAt(Date.now() + 11 * 60_000, "--json");
+    expect(late.code).toBe(EXIT_PROBLEMS);
+    expect(JSON.parse(late.out)).toMatchObject({ collectors: [{ problems: [{ kind: "uncovered", seq: 32, gap_end: 39 }] }] });
+
+    const victim = events[44];
+    if (victim === undefined || victim.sig !== undefined) throw new Error("event 44 should be an unsigned link");
+    await insertEvents(store, events.slice(40).map((e) => (e === victim ? { ...e, command: "rm -rf /" } : e)));
+    const dirty = await verify("--json");
+    expect(dirty.code).toBe(EXIT_PROBLEMS);
+    expect(JSON.parse(dirty.out)).toMatchObject({ collectors: [{ checked: 50, problems: [{ kind: "bad-signature", seq: 44, event_id: victim.event_id }] }] });
   });
 });
 

@@ -13,7 +13,10 @@ const USAGE = `usage: prodtrail verify [--collector ID] [--since TIME] [--json] 
 
 Verifies the signatures, hash chain and sequence of every collector's stored
 events (or one collector's; --since: only events that occurred since TIME,
-an ISO time or 30m / 24h / 7d ago). Read-only unless --record, which writes
+an ISO time or 30m / 24h / 7d ago). An unsigned event of a head-signed
+stream counts as verified when a later signed head covers it; events past
+the last head are "awaiting head" for 10 minutes after receipt, then a
+problem (uncovered). Read-only unless --record, which writes
 what it finds as findings (detector integrity), as the ingest job does.
 --archive checks an archive written by 'prodtrail export' offline, without
 the store: part hashes, rows, and every collector's chain and signatures.
@@ -37,7 +40,10 @@ export function parseSince(text: string, now = Date.now()): string {
 }
 
 function problemLine(p: Problem): string {
-  const where = p.kind === "gap" ? `seq ${p.seq}..${p.gapEnd ?? p.seq} missing (next event ${p.event.event_id})` : `seq ${p.seq}  event ${p.event.event_id}`;
+  const where =
+    p.kind === "gap" ? `seq ${p.seq}..${p.gapEnd ?? p.seq} missing (next event ${p.event.event_id})`
+    : p.kind === "uncovered" ? `seq ${p.seq}..${p.gapEnd ?? p.seq} not covered by a signed head (first event ${p.event.event_id})`
+    : `seq ${p.seq}  event ${p.event.event_id}`;
   const others = p.conflicting !== undefined && p.conflicting.length > 0 ? `  conflicts with ${p.conflicting.join(", ")}` : "";
   return `  ${p.kind.padEnd(14)} ${where}${others}`;
 }
@@ -47,7 +53,7 @@ function problemCount(r: StreamReport, signed: number): number {
 }
 
 /** `prodtrail verify`; `deps.store` lets tests run it in-process over their own store. */
-export async function runVerifyCommand(argv: string[], deps: { store?: Store; print?: (line: string) => void } = {}): Promise<number> {
+export async function runVerifyCommand(argv: string[], deps: { store?: Store; print?: (line: string) => void; now?: () => number } = {}): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
   const print = deps.print ?? ((line: string) => console.log(line));
   if (values.help) {
@@ -66,7 +72,8 @@ export async function runVerifyCommand(argv: string[], deps: { store?: Store; pr
     const registered = new Set((await listCollectorKeys(store)).map((k) => k.collectorId));
     const collectors = (await collectorsQuery(store, { collector_id: values.collector ?? "" })).filter((c) => c.signed > 0 || registered.has(c.collector_id));
     const reports: Array<{ report: StreamReport; signed: number }> = [];
-    for (const c of collectors) reports.push({ report: await verifyStream(store, c.collector_id, since !== undefined ? { since } : {}), signed: c.signed });
+    const now = (deps.now ?? Date.now)();
+    for (const c of collectors) reports.push({ report: await verifyStream(store, c.collector_id, { now, ...(since !== undefined ? { since } : {}) }), signed: c.signed });
     const problems = reports.reduce((n, r) => n + problemCount(r.report, r.signed), 0);
     if (values.record === true) {
       for (const { report } of reports) {
@@ -80,7 +87,9 @@ export async function runVerifyCommand(argv: string[], deps: { store?: Store; pr
     } else {
       for (const { report: r, signed } of reports) {
         const key = r.key === null ? "NO REGISTERED KEY" : `key ${r.key.slice(0, 12)}…`;
-        print(`${r.collectorId}  ${key}  checked ${r.checked}  ok ${r.ok}  problems ${problemCount(r, signed)}`);
+        print(`${r.collectorId}  ${key}  checked ${r.checked}  ok ${r.ok}  problems ${problemCount(r, signed)}  (${r.byHead} of them verified by a later head's signature)`);
+        if (r.awaitingHead > 0) print(`  awaiting head  ${r.awaitingHead} event(s) after the last signed head, received within the grace time: not verified yet`);
+        if (r.stranded > 0) print(`  unverifiable   ${r.stranded} event(s) before a gap or a tampered event: no signed head can vouch for them (see the problems below)`);
         if (r.key === null && signed > 0) print(`  unregistered   ${signed} signed event(s) cannot be checked: register the collector's key ('prodtrail collectors register')`);
         if (r.key !== null && r.unsigned > 0) print(`  unsigned       ${r.unsigned} unsigned event(s) from a collector with a registered key`);
         for (const p of r.problems) print(problemLine(p));
@@ -101,6 +110,9 @@ function toJson(r: StreamReport) {
     public_key: r.key,
     checked: r.checked,
     ok: r.ok,
+    verified_by_head: r.byHead,
+    awaiting_head: r.awaitingHead,
+    unverifiable: r.stranded,
     unsigned: r.unsigned,
     problems: r.problems.map((p) => ({
       kind: p.kind,

@@ -1,6 +1,6 @@
 import type { AuditEvent } from "../../schemas";
 import type { Logger } from "../../lib/log";
-import type { Signer } from "../sign";
+import { DEFAULT_HEAD_INTERVAL, type Signer } from "../sign";
 import { SpoolFullError, type Spool } from "../spool";
 import type { TailCheckpoint } from "../tail";
 import { encodeRecord } from "./codec";
@@ -43,6 +43,8 @@ export class Pipeline {
     /** Largest bytes per spool.append: below one segment, so a batch always fits once the shipper frees space. */
     private readonly maxAppendBytes: number,
     private readonly log: Logger,
+    /** Events per signed head (collect/sign/README.md); 1 signs every event (bench/collect/pipeline.ts's baseline). */
+    private readonly headInterval = DEFAULT_HEAD_INTERVAL,
   ) {}
 
   get paused(): boolean {
@@ -62,13 +64,19 @@ export class Pipeline {
    */
   async write(events: readonly AuditEvent[], position?: TailPosition): Promise<void> {
     if (events.length === 0) return;
+    // Head signing (collect/sign/README.md): every 64th event and each batch's last carry the signature.
     await this.signer.append(events, async (signed) => {
       const checkpoints = new Map(this.uncommitted);
       if (position) checkpoints.set(position.key, position.checkpoint);
       const records = signed.map((e, i) => encodeRecord(e, i === signed.length - 1 ? checkpoints : undefined));
-      for (const chunk of chunks(records, this.maxAppendBytes)) await this.appendWhenSpace(chunk);
+      for (const { run, end } of chunks(records, this.maxAppendBytes)) {
+        // A batch split over several appends: each part ends in a head, so a crash between them leaves a spool tail that verifies.
+        const last = signed[end - 1];
+        if (end < signed.length && last !== undefined && last.sig === undefined) run[run.length - 1] = encodeRecord(this.signer.seal(last));
+        await this.appendWhenSpace(run);
+      }
       if (position) this.uncommitted.set(position.key, position.checkpoint);
-    });
+    }, { headInterval: this.headInterval });
     this.spooledEvents += events.length;
   }
 
@@ -124,19 +132,19 @@ export class Pipeline {
   }
 }
 
-/** Split into runs of at most `maxBytes` (framing included); a single larger record is its own run (the spool then refuses it by name). */
-function* chunks(records: Buffer[], maxBytes: number): Generator<Buffer[]> {
+/** Split into runs of at most `maxBytes` (framing included; `end`: index after the run); a single larger record is its own run (the spool then refuses it by name). */
+function* chunks(records: Buffer[], maxBytes: number): Generator<{ run: Buffer[]; end: number }> {
   let run: Buffer[] = [];
   let bytes = 0;
-  for (const r of records) {
+  for (const [i, r] of records.entries()) {
     const size = r.length + 8;
     if (run.length > 0 && bytes + size > maxBytes) {
-      yield run;
+      yield { run, end: i };
       run = [];
       bytes = 0;
     }
     run.push(r);
     bytes += size;
   }
-  if (run.length > 0) yield run;
+  if (run.length > 0) yield { run, end: records.length };
 }

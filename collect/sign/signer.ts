@@ -77,9 +77,7 @@ export class Signer {
     const tail = opts.spoolTail ?? null;
     if (tail !== null) tip = await recoverFromTail(opts, keys, tip, tail, log);
     const headInterval = opts.headInterval ?? 1;
-    if (!Number.isInteger(headInterval) || headInterval < 1 || headInterval > MAX_UNSIGNED_RUN) {
-      throw new SignError(`headInterval must be an integer from 1 to ${MAX_UNSIGNED_RUN} (verifiers give up on longer unsigned runs), got ${headInterval}`);
-    }
+    checkInterval(headInterval);
     log.info({ next_seq: tip.nextSeq, head_interval: headInterval }, "signer ready");
     return new Signer(opts, keys, tip, log, headInterval);
   }
@@ -89,8 +87,10 @@ export class Signer {
     return { ...this.tip };
   }
 
-  /** Sign `events` in order, hand them to `write`, advance only once it resolved. Serialised. */
-  append<T>(events: readonly AuditEvent[], write: (signed: AuditEvent[]) => Promise<T>): Promise<T> {
+  /** Sign `events` in order, hand them to `write`, advance only once it resolved. Serialised. `headInterval` overrides the signer's for this batch. */
+  append<T>(events: readonly AuditEvent[], write: (signed: AuditEvent[]) => Promise<T>, options: { headInterval?: number } = {}): Promise<T> {
+    const interval = options.headInterval ?? this.headInterval;
+    checkInterval(interval);
     const run = this.queue.then(async () => {
       let { nextSeq, lastHash } = this.tip;
       const signed: AuditEvent[] = [];
@@ -101,7 +101,7 @@ export class Signer {
           collector_id: this.opts.collectorId,
           ...(this.opts.collectorVersion !== undefined ? { collector_version: this.opts.collectorVersion } : {}),
         };
-        const head = i === last || (i + 1) % this.headInterval === 0;
+        const head = i === last || (i + 1) % interval === 0;
         const link = linkEvent(withSource, nextSeq, lastHash, head ? this.keys.privateKey : null);
         signed.push(link);
         nextSeq += 1;
@@ -133,6 +133,12 @@ export class Signer {
    */
   seal(link: AuditEvent): AuditEvent {
     return link.sig !== undefined ? link : sealHead(link, this.keys.privateKey);
+  }
+}
+
+function checkInterval(headInterval: number): void {
+  if (!Number.isInteger(headInterval) || headInterval < 1 || headInterval > MAX_UNSIGNED_RUN) {
+    throw new SignError(`headInterval must be an integer from 1 to ${MAX_UNSIGNED_RUN} (verifiers give up on longer unsigned runs), got ${headInterval}`);
   }
 }
 

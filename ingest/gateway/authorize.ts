@@ -76,8 +76,10 @@ export function keyCoversHost(key: ApiKeyInfo, host: string): boolean {
  * unsigned events that name none; a signed event must name it, the
  * signature covers it) and its host one the key was issued for. Without a
  * key (an unauthenticated post from this host under loopback-exempt): an
- * event may name a collector only if it carries a signature, which the
- * integrity job verifies against that collector's enrolled key; anonymous
+ * event may name a collector only if it is part of that collector's signed
+ * chain (a head with its signature, or an unsigned link a later head vouches
+ * for: collect/sign head signing), which the integrity job verifies against
+ * that collector's enrolled key; anonymous
  * events (no collector_id) are taken for any host.
  */
 export function bindIdentity(events: readonly AuditEvent[], key: ApiKeyInfo | undefined): { events: AuditEvent[]; rejected: IdentityRejection[] } {
@@ -90,13 +92,13 @@ export function bindIdentity(events: readonly AuditEvent[], key: ApiKeyInfo | un
       if (event.collector_id !== undefined && event.collector_id !== key.name) {
         issues.push({ field: at("collector_id"), message: `${event.collector_id} is not the collector of API key ${key.name}; a key writes only as its own collector` });
       } else if (event.collector_id === undefined) {
-        if (event.sig !== undefined) issues.push({ field: at("collector_id"), message: `a signed event must name its collector (${key.name}); the signature covers it` });
+        if (event.hash !== undefined) issues.push({ field: at("collector_id"), message: `a signed event must name its collector (${key.name}); the signature covers it` });
         else bound = { ...event, collector_id: key.name };
       }
       if (!keyCoversHost(key, event.host)) {
         issues.push({ field: at("host"), message: `${event.host} is not a host of API key ${key.name} (issued for ${key.hosts.join(", ")}); 'prodtrail keys create --name ${key.name} --hosts …' issues a key for more hosts` });
       }
-    } else if (event.collector_id !== undefined && event.sig === undefined) {
+    } else if (event.collector_id !== undefined && event.hash === undefined) {
       issues.push({ field: at("collector_id"), message: `an unauthenticated post may name a collector (${event.collector_id}) only on events that collector signed; send its API key ('prodtrail keys create --name ${event.collector_id}')` });
     }
     if (issues.length > 0) rejected.push({ index, event_id: event.event_id, issues });

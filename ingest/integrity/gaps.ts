@@ -1,4 +1,4 @@
-import { GENESIS_HASH } from "../../collect/sign";
+import { GENESIS_HASH, MAX_UNSIGNED_RUN } from "../../collect/sign";
 import type { AuditEvent } from "../../schemas";
 import type { Store } from "../../store/open";
 import { DETECTOR, type FindingRow } from "./findings";
@@ -47,17 +47,22 @@ export async function recheckGaps(
   const lateSeqs = stragglers.map((e) => e.seq ?? -1);
   for (const gap of openGaps(collectorId, existing)) {
     if (!lateSeqs.some((s) => s >= gap.first && s <= gap.last)) continue;
-    const page = await readPage(store, { collectorId, from: Math.max(0, gap.first - 1), to: gap.last + 1, limit: batch });
-    const inside = page.events.filter((e) => (e.seq ?? -1) >= gap.first);
+    // Up to the first head at or after the gap's end: with head signing the late links and the
+    // event after the gap are vouched for by that head (per-event data: the event after the gap is one).
+    const page = await readPage(store, { collectorId, from: Math.max(0, gap.first - 1), to: gap.last + 1 + MAX_UNSIGNED_RUN, limit: batch });
+    const headAt = page.events.findIndex((e) => (e.seq ?? -1) > gap.last && e.sig !== undefined);
+    const window = headAt < 0 ? page.events : page.events.slice(0, headAt + 1);
+    const inside = window.filter((e) => (e.seq ?? -1) >= gap.first);
     const before = page.events.find((e) => e.seq === gap.first - 1);
     // Without a stored predecessor the first late event's own prev_hash is the
     // only anchor: its link is then not checked, the rest of the run is.
     const lastHash = gap.first === 0 ? GENESIS_HASH : (before?.hash ?? inside[0]?.prev_hash ?? GENESIS_HASH);
     const verified = emptyVerified();
-    verifyInto(new StreamVerifier(keys, { nextSeq: gap.first, lastHash }), inside, verified, new Map());
+    const verifier = new StreamVerifier(keys, { nextSeq: gap.first, lastHash });
+    verifyInto(verifier, inside, verified, new Map());
     problems.push(...verified.problems);
-    // A truncated re-check (a gap wider than one batch) cannot say the gap is closed.
-    if (page.next !== undefined) continue;
+    // A truncated re-check (a gap wider than one batch), or late links no head vouches for yet, cannot say the gap is closed.
+    if ((headAt < 0 && page.next !== undefined) || verifier.pending().some((r) => (r.seq ?? -1) <= gap.last + 1)) continue;
     if (!verified.problems.some((p) => p.kind === "gap" && p.seq === gap.first)) {
       resolved.push({
         ...gap.finding,

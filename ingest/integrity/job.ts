@@ -2,6 +2,7 @@ import { createLogger, type Logger } from "../../lib/log";
 import type { Store } from "../../store/open";
 import { listCollectorKeys } from "../../store/collector-keys";
 import { runCollectorRound, type RoundResult } from "./round";
+import { DEFAULT_UNCOVERED_AFTER_MS } from "./uncovered";
 import { collectorsQuery } from "./stream";
 import type { KafkaConfig } from "../../config/schema";
 import { startCoordinatedRounds } from "../kafka/job-rounds";
@@ -60,7 +61,7 @@ export interface IntegrityJob {
 }
 
 export const DEFAULT_INTERVAL_MS = 30_000;
-export const DEFAULT_UNCOVERED_AFTER_MS = 10 * 60_000;
+export { DEFAULT_UNCOVERED_AFTER_MS } from "./uncovered";
 
 export function startIntegrityJob(options: IntegrityJobOptions): IntegrityJob {
   const { store } = options;

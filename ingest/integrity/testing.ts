@@ -52,9 +52,13 @@ export const findingsQuery = defineQuery({
   sql: (t) => `SELECT finding_id, severity, title, status, event_ids FROM ${t.findings} FINAL WHERE detector = 'integrity' ORDER BY finding_id`,
 });
 
-/** `n` events signed by a fresh collector `collectorId` (seq 0..n-1), its key registered unless `register` is false. */
-export async function signedStream(fx: IntegrityFixture, collectorId: string, n: number, register = true): Promise<{ signer: Signer; events: AuditEvent[] }> {
-  const signer = await Signer.open({ stateDir: join(fx.dir, collectorId), collectorId });
+/**
+ * `n` events signed by a fresh collector `collectorId` (seq 0..n-1), its key
+ * registered unless `register` is false; a head every `headInterval` events
+ * (default 1: every event signed).
+ */
+export async function signedStream(fx: IntegrityFixture, collectorId: string, n: number, register = true, headInterval = 1): Promise<{ signer: Signer; events: AuditEvent[] }> {
+  const signer = await Signer.open({ stateDir: join(fx.dir, collectorId), collectorId, headInterval });
   const events = await signer.append(makeEvents(n, { host: collectorId }), async (signed) => signed);
   if (register) await registerCollectorKey(fx.store, { collectorId, publicKey: signer.keys.publicKeyPem, registeredBy: "test" });
   return { signer, events };

@@ -11,6 +11,9 @@ import { addToRun, type Problem } from "./problems";
  * below the trusted tip) are not: the gap or bad-signature finding next to
  * them already says why they cannot be vouched for.
  */
+/** See IntegrityJobOptions.uncoveredAfterMs: 10 minutes. */
+export const DEFAULT_UNCOVERED_AFTER_MS = 10 * 60_000;
+
 export function overdueLinks(pending: readonly ChainResult[], tipSeq: number, receivedBefore: number): Problem[] {
   const problems: Problem[] = [];
   const tail = pending.filter((r) => (r.seq ?? -1) >= tipSeq);

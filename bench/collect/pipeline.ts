@@ -1,0 +1,126 @@
+/**
+ * bench/collect/pipeline — the collector pipeline end to end, per-event
+ * signing against head signing, in the same run over the same lines.
+ *
+ *   npx tsx bench/collect/pipeline.ts [lines=200000] [rounds=3]
+ *
+ * For auth.log and audit.log: lines/s of parse (redaction included: the
+ * parsers redact command and raw) → sign → spool (the real Pipeline and
+ * Spool, fsync "interval" 200 ms as the collector's default config, batches
+ * of TAIL_BATCH_LINES = 500 lines as the tail source hands them over). The
+ * baseline signs every event (head interval 1, what collectors did before);
+ * the other runs head signing at DEFAULT_HEAD_INTERVAL (64). The modes
+ * alternate round by round and the best of each is kept, so a shared
+ * machine's load hits both sides of the ratio. The last line is one JSON
+ * record (`BENCH {...}`) for the bench summary.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createReadStream } from "node:fs";
+import { Pipeline } from "../../collect/agent/pipeline";
+import { TAIL_BATCH_LINES } from "../../collect/agent/tail-source";
+import { DEFAULT_HEAD_INTERVAL, Signer } from "../../collect/sign";
+import { AuditdParser } from "../../collect/sources/auditd";
+import { AuthParser } from "../../collect/sources/auth";
+import type { SourceParser } from "../../collect/sources/types";
+import { Spool } from "../../collect/spool";
+import { LineSplitter } from "../../collect/tail/lines";
+import { createLogger } from "../../lib/log";
+import { auditLines, authLine } from "./lines";
+
+const LINES = Number(process.argv[2] ?? 200_000);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const TARGET = 2;
+const SEGMENT = 16 * 1024 * 1024;
+const ctx = { collectorId: "bench", host: "web-01", env: "prod", now: () => new Date("2026-11-22T12:00:00Z") };
+const quiet = createLogger("bench", "silent");
+
+interface Run {
+  ms: number;
+  events: number;
+  heads: number;
+}
+
+/** One pass: read the file, parse 500-line batches, sign and spool each through a fresh Pipeline. */
+async function pipelineRun(path: string, make: () => SourceParser, headInterval: number, dir: string): Promise<Run> {
+  const state = await mkdtemp(join(dir, "run-"));
+  const spool = await Spool.open({ dir: join(state, "spool"), maxBytes: 4096 * 1024 * 1024, segmentBytes: SEGMENT, fsync: "interval", fsyncIntervalMs: 200 }, { log: quiet });
+  const signer = await Signer.open({ stateDir: join(state, "sign"), collectorId: ctx.collectorId, log: quiet });
+  const pipeline = new Pipeline(signer, spool, SEGMENT / 2, quiet, headInterval);
+  const parser = make();
+  let events = 0;
+  let heads = 0;
+  const t0 = performance.now();
+  const splitter = new LineSplitter(0, 64 * 1024);
+  let batch: Array<{ text: string; offset: number }> = [];
+  const flush = async (): Promise<void> => {
+    const out = batch.flatMap((l) => parser.push(l.text, { file: "bench", offset: l.offset }));
+    batch = [];
+    events += out.length;
+    heads += out.length === 0 ? 0 : Math.ceil(out.length / headInterval);
+    await pipeline.write(out);
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
+    if (!Buffer.isBuffer(chunk)) continue;
+    for (const l of splitter.push(chunk)) {
+      batch.push({ text: l.text, offset: l.offset });
+      if (batch.length >= TAIL_BATCH_LINES) await flush();
+    }
+  }
+  await flush();
+  const rest = parser.flush();
+  events += rest.length;
+  await pipeline.write(rest);
+  const ms = performance.now() - t0;
+  await spool.close();
+  await rm(state, { recursive: true, force: true });
+  return { ms, events, heads };
+}
+
+async function compare(name: string, path: string, make: () => SourceParser, dir: string): Promise<{ name: string; perEvent: number; heads: number; ratio: number; events: number }> {
+  let perEvent: Run | undefined;
+  let head: Run | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    const a = await pipelineRun(path, make, 1, dir);
+    const b = await pipelineRun(path, make, DEFAULT_HEAD_INTERVAL, dir);
+    if (perEvent === undefined || a.ms < perEvent.ms) perEvent = a;
+    if (head === undefined || b.ms < head.ms) head = b;
+  }
+  if (perEvent === undefined || head === undefined) throw new Error("no round");
+  const rate = (r: Run): number => LINES / (r.ms / 1000);
+  const ratio = rate(head) / rate(perEvent);
+  console.log(
+    `${name.padEnd(7)} ${LINES} lines → ${head.events} events | per-event signing ${Math.round(rate(perEvent)).toLocaleString("en")} lines/s ` +
+      `(${perEvent.events} signatures) | head signing /${DEFAULT_HEAD_INTERVAL} ${Math.round(rate(head)).toLocaleString("en")} lines/s (${head.heads} signatures) | ${ratio.toFixed(2)}x`,
+  );
+  return { name, perEvent: Math.round(rate(perEvent)), heads: Math.round(rate(head)), ratio: Number(ratio.toFixed(3)), events: head.events };
+}
+
+const dir = await mkdtemp(join(tmpdir(), "prodtrail-bench-pipeline-"));
+try {
+  const authPath = join(dir, "auth.log");
+  await writeFile(authPath, `${Array.from({ length: LINES }, (_, i) => authLine(i)).join("\n")}\n`);
+  const auditPath = join(dir, "audit.log");
+  await writeFile(auditPath, `${auditLines(LINES).join("\n")}\n`);
+  console.log(`node ${process.version}, ${LINES} lines per log, parse + redact + sign + spool (fsync interval 200 ms), best of ${ROUNDS} alternating rounds`);
+  const results = [await compare("auth", authPath, () => new AuthParser(ctx), dir), await compare("auditd", auditPath, () => new AuditdParser(ctx), dir)];
+  // Both logs' lines over both logs' time: the pipeline as a whole.
+  const total = (k: "perEvent" | "heads"): number => 2 * LINES / results.reduce((t, r) => t + LINES / r[k], 0);
+  const overall = total("heads") / total("perEvent");
+  console.log(`pipeline = ${overall.toFixed(2)}x of per-event signing (target ≥ ${TARGET.toFixed(2)}x)`);
+  console.log(
+    `BENCH ${JSON.stringify({
+      name: "collector-pipeline",
+      lines: LINES,
+      rounds: ROUNDS,
+      head_interval: DEFAULT_HEAD_INTERVAL,
+      ratio: Number(overall.toFixed(3)),
+      target: TARGET,
+      met: overall >= TARGET,
+      per_log: results.map((r) => ({ log: r.name, events: r.events, per_event_lines_s: r.perEvent, head_lines_s: r.heads, ratio: r.ratio })),
+    })}`,
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
