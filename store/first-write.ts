@@ -46,17 +46,30 @@ export function writeEventsOnce(store: Store, events: readonly AuditEvent[], opt
 }
 
 async function checkAndInsert(store: Store, events: readonly AuditEvent[], options: WriteOnceOptions): Promise<WriteOnceResult> {
+  // The id lookup runs on the engine's thread while this one serialises and
+  // hashes the batch; each was about a fifth of writeEventsOnce's CPU time
+  // (bench/ingest/store-write.ts). Awaited below; the catch only keeps a
+  // failure from being reported as unhandled in the meantime.
+  const known = storedVersions(store, events);
+  known.catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
   // One serialisation per event: its hash decides fresh/duplicate/conflict, the same string becomes the row.
   const prepared = prepareEvents(events);
-  const { fresh, duplicates, conflicts } = await classifyAgainstStore(
-    store,
+  const { fresh, duplicates, conflicts } = classify(
     events,
     prepared.map((p) => p.hash),
+    await known,
   );
   if (fresh.length === 0 || (options.allOrNothing === true && conflicts.length > 0)) return { stored: [], duplicates, conflicts };
   const toStore = fresh.flatMap((i) => (prepared[i] ? [prepared[i]] : []));
   await insertPreparedEvents(store, toStore, options.receivedAt ?? new Date().toISOString());
   return { stored: toStore.map((p) => p.event), duplicates, conflicts };
+}
+
+interface Classified {
+  fresh: number[];
+  duplicates: number[];
+  conflicts: Conflict[];
 }
 
 /**
@@ -69,12 +82,19 @@ export async function classifyAgainstStore(
   store: Store,
   events: readonly AuditEvent[],
   hashes: readonly string[] = events.map(contentHash),
-): Promise<{ fresh: number[]; duplicates: number[]; conflicts: Conflict[] }> {
-  const known = await lookupEventIds(
+): Promise<Classified> {
+  return classify(events, hashes, await storedVersions(store, events));
+}
+
+function storedVersions(store: Store, events: readonly AuditEvent[]): Promise<Map<string, IndexedEvent>> {
+  return lookupEventIds(
     store,
     events.map((e) => e.event_id),
     (ids) => eventsByIdQuery(store, { ids }),
   );
+}
+
+function classify(events: readonly AuditEvent[], hashes: readonly string[], known: ReadonlyMap<string, IndexedEvent>): Classified {
   const inBatch = new Map<string, IndexedEvent>();
   const fresh: number[] = [];
   const duplicates: number[] = [];
