@@ -4,7 +4,7 @@ import type { Filters } from "../filters/schema";
 import { accessSeriesQuery, openSessionsQuery, overviewSummaryQuery, topActorsQuery, topHostsQuery } from "../queries/overview";
 import { bucketSeconds, toFilterParams } from "../queries/where";
 import { envsInWindowQuery, isDemoEnv } from "../queries/envs";
-import { rollupSummaryCountsQuery, rollupSummaryEntitiesQuery } from "../queries/rollup-counts";
+import { rollupSummaryQuery } from "../queries/rollup-counts";
 import { rollupServes, toRollupParams } from "../queries/rollup-window";
 
 /**
@@ -22,16 +22,8 @@ export async function overviewSummary(viewer: Viewer, store: Store, filters: Fil
     const [row] = await overviewSummaryQuery(store, params);
     return row ?? { events: 0, people: 0, services: 0, sessions: 0, hosts: 0, break_glass: 0, failed_logins: 0 };
   }
-  const [[counts], [entities]] = await Promise.all([rollupSummaryCountsQuery(store, params), rollupSummaryEntitiesQuery(store, params)]);
-  return {
-    events: counts?.events ?? 0,
-    people: entities?.people ?? 0,
-    services: entities?.services ?? 0,
-    sessions: entities?.sessions ?? 0,
-    hosts: entities?.hosts ?? 0,
-    break_glass: counts?.break_glass ?? 0,
-    failed_logins: counts?.failed_logins ?? 0,
-  };
+  const [row] = await rollupSummaryQuery(store, params);
+  return row ?? { events: 0, people: 0, services: 0, sessions: 0, hosts: 0, break_glass: 0, failed_logins: 0 };
 }
 
 export interface AccessSeries {
