@@ -237,7 +237,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const jobsConfig = configForStore(config, demoData);
   const drift = startDriftJob({ store, config: jobsConfig, log: log.child({ component: "drift" }), onRound: jobs.observer("drift") });
   if (jobsConfig.drift.interval_seconds <= 0) jobs.disable("drift", "drift.interval_seconds is 0");
-  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch, onRound: jobs.observer("integrity") });
+  const integrity = startIntegrityJob({ store, log: log.child({ component: "integrity" }), intervalMs: config.integrity.interval_s * 1000, batch: config.integrity.batch, onRound: jobs.observer("integrity"), kafka: config.kafka });
   if (config.integrity.interval_s <= 0) jobs.disable("integrity", "integrity.interval_s is 0");
   // Detection rules (detections/) every detections.interval_seconds; a rule set that fails to load is logged, never fatal.
   const detections = await startDetections({ store, config: jobsConfig, log: log.child({ component: "detections" }), onRound: jobs.observer("detections") });
