@@ -133,7 +133,15 @@ async function measureSize(size: number, rows: BenchRow[]): Promise<void> {
       const health = await measure("GET /api/health", runs, get("/api/health"));
       const pages = ["/", "/events", "/events?range=7d&channel=sudo", "/trends", "/findings", "/drift", "/actors/lena.moreau%40demo.example.com?range=7d", "/hosts/db-prod-01?range=7d"];
       const pageTimings: Array<{ timing: Timing; baseline: Timing }> = [];
-      for (const p of pages) pageTimings.push({ timing: await measure(`GET ${p}`, runs, get(p)), baseline: health });
+      for (const p of pages) {
+        try {
+          pageTimings.push({ timing: await measure(`GET ${p}`, runs, get(p)), baseline: health });
+        } catch (error) {
+          // A page that fails is a finding of the run, not the end of it.
+          log(`page ${p} FAILED: ${error instanceof Error ? error.message : String(error)}`);
+          rows.push({ figure: `page GET ${p} @${size / 1_000_000}M FAILED`, value: 0, unit: "failed", target: `<= ${TARGET_P95_MS} ms p95`, met: false });
+        }
+      }
       printTable(`page server renders at ${size.toLocaleString("en")} events (full streamed body)`, pageTimings);
       for (const { timing, baseline } of pageTimings) rows.push(benchRow(size, "page", timing, baseline));
     } finally {
