@@ -152,6 +152,7 @@ describe("statements the next migrations may bring", () => {
   it("refuses what it cannot place, naming the statement", () => {
     expect(() => clusterStatements("ALTER TABLE {{database}}.events ADD COLUMN x String DEFAULT '', ADD INDEX i x TYPE set(10) GRANULARITY 1", layout)).toThrow(/mixes column changes/);
     expect(() => clusterStatements("CREATE MATERIALIZED VIEW {{database}}.v ENGINE = MergeTree ORDER BY a AS SELECT a FROM {{database}}.events", layout)).toThrow(/has no TO table/);
+    expect(() => clusterStatements("CREATE TABLE {{database}}.copy ENGINE = MergeTree ORDER BY event_id AS SELECT event_id FROM {{database}}.events", layout)).toThrow(/AS SELECT; write CREATE TABLE, then INSERT/);
     expect(() => clusterStatements("RENAME TABLE {{database}}.events TO {{database}}.events2", layout)).toThrow(/cannot place this statement on the cluster: RENAME TABLE/);
   });
 });

@@ -55,6 +55,10 @@ export function clusterStatements(statement: string, layout: ClusterLayout): str
   if (table?.[1]) {
     const name = table[1];
     const entry = layout.catalog.get(name);
+    if (topLevelMatches(sql, /AS\s+(?:SELECT|WITH)\b/).length > 0) {
+      // ON CLUSTER would run the SELECT on every replica, each filling its copy from its own shard.
+      throw new StoreError(`cluster mode: ${firstWords(sql)} creates a table AS SELECT; write CREATE TABLE, then INSERT … SELECT (it runs once, through the Distributed tables)`, {});
+    }
     if (!entry?.sharded) return [after(table, (rest) => rest)];
     const local = toLocal(after(table, (rest) => replicateEngine(rest, name)));
     const orReplace = /^CREATE\s+OR\s+REPLACE/i.test(sql) ? "CREATE OR REPLACE TABLE" : "CREATE TABLE IF NOT EXISTS";
