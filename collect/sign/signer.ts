@@ -1,6 +1,6 @@
 import type { AuditEvent } from "../../schemas";
 import { createLogger, type Logger } from "../../lib/log";
-import { checkLink, linkEvent, sealHead, type ChainTip } from "./chain";
+import { checkLink, linkEvent, sealHead, type ChainTip, type SourceStamp } from "./chain";
 import { readChainState, writeChainState } from "./chain-state";
 import { ChainStateError, SignError } from "./errors";
 import { loadOrCreateKeys, type CollectorKeys } from "./keys";
@@ -70,6 +70,11 @@ export class Signer {
     private readonly headInterval: number,
   ) {}
 
+  /** The source fields every event gets (collector_id, collector_version). */
+  private get stamp(): SourceStamp {
+    return { collector_id: this.opts.collectorId, ...(this.opts.collectorVersion !== undefined ? { collector_version: this.opts.collectorVersion } : {}) };
+  }
+
   static async open(opts: SignerOptions): Promise<Signer> {
     const log = (opts.log ?? createLogger("signer")).child({ collector_id: opts.collectorId });
     const keys = await loadOrCreateKeys(opts.stateDir);
@@ -96,13 +101,8 @@ export class Signer {
       const signed: AuditEvent[] = [];
       const last = events.length - 1;
       for (const [i, event] of events.entries()) {
-        const withSource: AuditEvent = {
-          ...event,
-          collector_id: this.opts.collectorId,
-          ...(this.opts.collectorVersion !== undefined ? { collector_version: this.opts.collectorVersion } : {}),
-        };
         const head = i === last || (i + 1) % interval === 0;
-        const link = linkEvent(withSource, nextSeq, lastHash, head ? this.keys.privateKey : null);
+        const link = linkEvent(event, nextSeq, lastHash, head ? this.keys.privateKey : null, this.stamp);
         signed.push(link);
         nextSeq += 1;
         lastHash = link.hash ?? lastHash;
