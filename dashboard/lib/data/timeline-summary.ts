@@ -2,10 +2,10 @@ import type { Store } from "../../../store/open";
 import { authorize, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
 import { timelineFindingsQuery } from "../queries/timeline";
-import { timelineGapsQuery, timelineLaneBucketsQuery, timelineLaneEventsQuery, timelineLanesQuery, timelineWindowBucketsQuery } from "../queries/timeline-lanes";
+import { timelineLaneBucketsQuery, timelineLaneEventsQuery, timelineLanesQuery, timelineWindowBucketsQuery } from "../queries/timeline-lanes";
 import { toFilterParams } from "../queries/where";
 import { gapThresholdMinutes, type Gap, type TimelineItem } from "./timeline";
-import { bucketStepMs, busiestStretch, splitGapsByMoments, type Stretch } from "./timeline-window";
+import { bucketStepMs, busiestStretch, gapsFromBuckets, splitGapsByMoments, type Stretch } from "./timeline-window";
 
 /**
  * What the timeline page shows: a bounded summary, never every event.
@@ -70,12 +70,18 @@ export async function buildTimelineSummary(viewer: Viewer, store: Store, filters
   const bucketCount = Math.ceil(spanMs / bucketMs);
   const gapMinutes = gapThresholdMinutes(filters.from, filters.to);
   const wanted = Math.max(1, Math.floor(options.page));
-  const [firstTry, findings, windowBuckets, eventGaps] = await Promise.all([
+  const gapMs = gapMinutes * 60_000;
+  // Gaps come from the histogram's buckets when they are no wider than a gap
+  // (every window up to ~120 days: 24 h has 15 min buckets, 60 min gaps);
+  // wider ones (a 7-day bucket beside a 5-day gap) ask for gap-wide buckets.
+  const gapBuckets = bucketMs <= gapMs ? null : timelineWindowBucketsQuery(store, { ...params, from_ms: fromMs, bucket_ms: gapMs });
+  const [firstTry, findings, windowBuckets, wideGapBuckets] = await Promise.all([
     timelineLanesQuery(store, { ...params, limit: LANES_PER_PAGE, offset: (wanted - 1) * LANES_PER_PAGE }),
     timelineFindingsQuery(store, params),
     timelineWindowBucketsQuery(store, { ...params, from_ms: fromMs, bucket_ms: bucketMs }),
-    timelineGapsQuery(store, { ...params, gap_ms: gapMinutes * 60_000 }),
+    gapBuckets,
   ]);
+  const eventGaps = gapsFromBuckets(wideGapBuckets ?? windowBuckets, gapMs);
   // A page past the end (a permalink taken before data aged out) shows the last page rather than nothing.
   let lanes = firstTry;
   let page = wanted;

@@ -81,3 +81,28 @@ export function splitGapsByMoments(gaps: Array<{ from: string; to: string }>, mo
   }
   return out;
 }
+
+export interface BucketSpan { bucket: number; first_at: string; last_at: string }
+
+/** The old gaps query's cap: past 200 silences the window is mostly silence. */
+export const MAX_GAPS = 200;
+
+/**
+ * Silences longer than `gapMs` between consecutive events, from each bucket's
+ * first and last event instead of every event in order. Exact when buckets
+ * are at most `gapMs` wide: two events in one bucket are less than a bucket
+ * apart, so every silence longer than `gapMs` runs from one non-empty bucket's
+ * last event to the next non-empty bucket's first, with nothing between.
+ * The caller passes wider buckets nowhere: it asks for `gapMs`-wide ones then.
+ */
+export function gapsFromBuckets(buckets: readonly BucketSpan[], gapMs: number): Stretch[] {
+  const sorted = [...buckets].sort((a, b) => a.bucket - b.bucket);
+  const out: Stretch[] = [];
+  for (let i = 1; i < sorted.length && out.length < MAX_GAPS; i++) {
+    const prev = sorted[i - 1];
+    const next = sorted[i];
+    if (prev === undefined || next === undefined) continue;
+    if (Date.parse(next.first_at) - Date.parse(prev.last_at) > gapMs) out.push({ from: prev.last_at, to: next.first_at });
+  }
+  return out;
+}
