@@ -48,7 +48,9 @@ export function startDemo(options: DemoOptions): DemoHandle {
   const post = (events: readonly unknown[], signal: AbortSignal) => postEvents(events, { gatewayUrl: options.gatewayUrl, log: options.log, signal });
   if (options.signing === undefined) return runDemo(options, post);
   const signers = new DemoSigners({ ...options.signing, gatewayUrl: options.gatewayUrl, log: options.log });
-  return runDemo(options, signers.wrap(post));
+  const handle = runDemo(options, signers.wrap(post));
+  // The backfill counts as posted once its collectors' keys are registered too: then `prodtrail verify` can check all of it.
+  return { ...handle, backfill: handle.backfill.then(async (done) => (await signers.registered(), done)) };
 }
 
 export function runDemo(options: DemoOptions, publish: Publish): DemoHandle {

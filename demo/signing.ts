@@ -1,4 +1,5 @@
 import { access, mkdir, writeFile } from "node:fs/promises";
+import { setMaxListeners } from "node:events";
 import { join } from "node:path";
 import { registerCollectorKey, type RegisterOutcome } from "../collect/agent/register";
 import { Signer } from "../collect/sign";
@@ -42,14 +43,40 @@ const REGISTERED_FILE = "registered";
 
 export class DemoSigners {
   private readonly signers = new Map<string, Promise<Signer>>();
+  private readonly registrations: Array<Promise<void>> = [];
+  /** One signal for every registration: 114 of them at once would pass Node's default of 10 listeners per signal. */
+  private readonly stopping = new AbortController();
+  private readonly linked = new WeakSet<AbortSignal>();
 
-  constructor(private readonly options: DemoSigningOptions) {}
+  constructor(private readonly options: DemoSigningOptions) {
+    setMaxListeners(0, this.stopping.signal);
+  }
+
+  /**
+   * Settles when every key registration started so far ended; rejects with
+   * the first that failed. Registration runs beside posting, never in front
+   * of it, as a real collector's does (collect/agent/register.ts): the
+   * gateway takes signed events before their key is known, and the
+   * integrity job verifies them once it is.
+   */
+  async registered(): Promise<void> {
+    let done = 0;
+    while (done < this.registrations.length) {
+      const started = this.registrations.slice(done);
+      done += started.length;
+      await Promise.all(started);
+    }
+  }
 
   /** The signer of one demo collector: opened (key created) and registered on first use. */
   signer(collectorId: string, signal: AbortSignal): Promise<Signer> {
+    if (!this.linked.has(signal)) {
+      this.linked.add(signal);
+      signal.addEventListener("abort", () => this.stopping.abort(signal.reason), { once: true });
+    }
     let opening = this.signers.get(collectorId);
     if (opening === undefined) {
-      opening = this.open(collectorId, signal);
+      opening = this.open(collectorId);
       // A failed open (gateway down at first use) is tried again with the next batch.
       opening.catch(() => this.signers.delete(collectorId));
       this.signers.set(collectorId, opening);
@@ -57,19 +84,24 @@ export class DemoSigners {
     return opening;
   }
 
-  private async open(collectorId: string, signal: AbortSignal): Promise<Signer> {
+  private async open(collectorId: string): Promise<Signer> {
     const stateDir = join(this.options.stateDir, collectorId);
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
     const signer = await Signer.open({ stateDir, collectorId, collectorVersion: "demo", log: this.options.log });
     const marker = join(stateDir, REGISTERED_FILE);
     if (!(await exists(marker))) {
-      const outcome = await registerCollectorKey(
-        // retryMs 2 s: the gateway is this process; a failure here is a bug to report quickly, not an outage to ride out.
-        { url: this.options.gatewayUrl, collectorId, publicKeyPem: signer.keys.publicKeyPem, enrolmentToken: await this.options.enrol(collectorId), log: this.options.log, retryMs: 2000 },
-        signal,
-      );
-      if (outcome !== "registered") throw new DemoSigningError(collectorId, outcome);
-      await writeFile(marker, `${new Date().toISOString()}\n`);
+      const registration = (async () => {
+        const outcome = await registerCollectorKey(
+          // retryMs 2 s: the gateway is this process; a failure here is a bug to report quickly, not an outage to ride out.
+          { url: this.options.gatewayUrl, collectorId, publicKeyPem: signer.keys.publicKeyPem, enrolmentToken: await this.options.enrol(collectorId), log: this.options.log, retryMs: 2000 },
+          this.stopping.signal,
+        );
+        if (outcome === "stopped") return;
+        if (outcome !== "registered") throw new DemoSigningError(collectorId, outcome);
+        await writeFile(marker, `${new Date().toISOString()}\n`);
+      })();
+      registration.catch((error: unknown) => this.options.log.error({ err: error, collector_id: collectorId }, "demo: collector key registration failed; its events stay unverified"));
+      this.registrations.push(registration);
     }
     return signer;
   }
