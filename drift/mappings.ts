@@ -1,4 +1,5 @@
 import type { DriftMapping } from "../config/drift";
+import { globRegexSource } from "../lib/glob";
 
 /**
  * Path mappings compiled for the store: the classification query takes them
@@ -15,25 +16,8 @@ export interface CompiledMappings {
   m_repo_path: string[];
 }
 
-export function globToRegex(glob: string): string {
-  let out = "";
-  for (let i = 0; i < glob.length; i += 1) {
-    const ch = glob.charAt(i);
-    if (ch === "*") out += ".*";
-    else if (ch === "?") out += ".";
-    else if (ch === "[") {
-      const end = glob.indexOf("]", i + 1);
-      if (end === -1) {
-        out += "\\[";
-        continue;
-      }
-      const body = glob.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\");
-      out += `[${body}]`;
-      i = end;
-    } else out += ch.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return out;
-}
+/** A host glob as RE2/JS source (lib/glob.ts: the project's one glob translation; host names hold no '/'). */
+export const globToRegex = globRegexSource;
 
 export function compileMappings(mappings: readonly DriftMapping[]): CompiledMappings {
   return {

@@ -22,6 +22,16 @@ export function compileGlob(pattern: string): Glob {
   };
 }
 
+/**
+ * The glob as regular-expression source, unanchored, in the subset JS and
+ * RE2 share: the drift engine anchors it and hands it to ClickHouse's
+ * `match` for host globs, so SQL and JS judge a host with one translation.
+ */
+export function globRegexSource(pattern: string): string {
+  if (pattern === "") throw new GlobError(pattern, "is empty");
+  return translate(pattern);
+}
+
 export class GlobError extends Error {
   constructor(readonly pattern: string, why: string) {
     super(`glob ${JSON.stringify(pattern)} ${why}`);
