@@ -23,14 +23,16 @@ import { PER_CALL_DEFAULTS } from "./sticky-settings";
  * Why not the client's insert() in embedded mode: chdb's connection turns it
  * into one SQL string, `SET …; SET …; INSERT … FORMAT JSONEachRow\n<10 MB of
  * rows>`, which the engine parses as SQL text before it reads a row. Measured
- * here on 10k-row batches of the same lines (bench/ingest/store-write.ts,
- * same run): SQL text 2.6k rows/s, chdb rawInsert (Buffer handed over) 5.4k,
- * file 7.3k — wall rows/s on 2 cores at load 20, so only the ratios count
- * (file 2.8x SQL text, 1.3x rawInsert; engine CPU per row 3.3x and 1.4x
- * lower). rawInsert also sits beside the client (its own SETTINGS clause,
- * its own error type); the file path goes through client.command like every
- * other statement, so it gets the per-call settings (store/sticky-settings.ts)
- * and the client's ClickHouseError codes.
+ * with the same lines, same run, 2 shared cores at load 23-30 (so only ratios
+ * count): insertEvents by file 0.56x of the engine's own file insert, by SQL
+ * text 0.50x at a tenth of the rows (74.7 against 42.9 CPU µs/row), the
+ * client.insert path before 0.17x (bench/ingest/store-write.ts, 200k rows).
+ * chdb rawInsert (the lines as one Buffer) against the file, alternating on
+ * 50k rows: 3.6k-5.3k rows/s against 3.6k-8.2k, 39-41 CPU µs/row against
+ * 26-38. rawInsert also sits beside the client (its own SETTINGS clause and
+ * error type); the file goes through client.command like every other
+ * statement, with the per-call settings (store/sticky-settings.ts) and the
+ * client's ClickHouseError codes.
  */
 export type InsertTransport = "file" | "request-body" | "chdb-buffer";
 

@@ -17,6 +17,7 @@ import { insertRows } from "../../store/query";
 import { writeEventsOnce } from "../../store/first-write";
 import { makeEvents } from "../../test/factories/events";
 import { openTestStore, type TestStore } from "../../test/store";
+import { printBenchLine } from "../lib/report";
 
 const [n = 20_000, batch = 2_000, prefill = 100_000] = process.argv.slice(2).map(Number);
 
@@ -48,4 +49,10 @@ process.stdout.write(`raw/before ${(raw / before).toFixed(2)}  checked/before ${
 await beforeStore.drop();
 await rawStore.drop();
 await checkedStore.drop();
+const rate = (seconds: number) => Math.round(n / seconds);
+printBenchLine("first-write", [
+  { figure: "writeEventsOnce, new events", value: rate(checked), unit: "events/s", baseline: "insertEvents, no lookup (same run)", ratio: Number((raw / checked).toFixed(3)) },
+  { figure: "writeEventsOnce, resends", value: rate(resend), unit: "events/s", baseline: "insertEvents, no lookup (same run)", ratio: Number((raw / resend).toFixed(3)) },
+  { figure: "insertEvents", value: rate(raw), unit: "events/s", baseline: "events rows alone, client.insert (same run)", ratio: Number((before / raw).toFixed(3)) },
+]);
 process.exit(0);
