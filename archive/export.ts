@@ -21,7 +21,7 @@ export interface ExportOptions {
   from: string;
   to: string;
   format: ArchiveFormat;
-  /** 100,000 rows ≈ 60 MB of JSON lines or ~8 MB of Parquet per part. */
+  /** Rows per part; 100,000 demo-mix events are ≈ 115 MB as JSON lines (bench/store/storage.ts), bounded so a part fits in memory. */
   partRows?: number;
   onProgress?: (done: { rows: number; parts: number }) => void;
 }
