@@ -27,14 +27,14 @@ interface BenchStep {
 
 /** In the order the write path builds up: collector, store, Kafka, then reads. */
 const STEPS: readonly BenchStep[] = [
-  { name: "collector-pipeline", script: "bench/collect/pipeline.ts", full: [], quick: ["--lines", "20000"] },
-  { name: "spool", script: "bench/spool/run.ts", full: [], quick: ["1"] },
-  { name: "store-write", script: "bench/ingest/store-write.ts", full: ["--rows", "200000"], quick: ["--rows", "20000"] },
-  { name: "first-write", script: "bench/store/first-write.ts", full: [], quick: [] },
-  { name: "ingest-e2e", script: "bench/ingest/run.ts", full: ["--events", "200000", "--workers", "1,2"], quick: ["--events", "20000", "--workers", "1,2", "--sweep", "10000:250"] },
+  { name: "collector-pipeline", script: "bench/collect/pipeline.ts", full: ["200000", "3"], quick: ["20000", "1"] },
+  { name: "spool", script: "bench/spool/run.ts", full: [], quick: ["0.5"] },
+  { name: "store-write", script: "bench/ingest/store-write.ts", full: ["--rows", "200000"], quick: ["--rows", "20000", "--rounds", "1", "--slow-rows", "5000"] },
+  { name: "first-write", script: "bench/store/first-write.ts", full: [], quick: ["5000", "1000", "20000"] },
+  { name: "ingest-e2e", script: "bench/ingest/run.ts", full: ["--events", "200000", "--workers", "1,2"], quick: ["--events", "20000", "--workers", "1,2", "--sweep", "10000:1000"] },
   { name: "storage", script: "bench/store/storage.ts", full: [], quick: ["--events", "100000"] },
-  { name: "dashboard", script: "bench/dashboard/run.ts", full: ["--events", "10000000", "--runs", "10"], quick: ["--events", "200000", "--runs", "5"] },
-  { name: "timeline-body", script: "bench/dashboard/timeline-body.ts", full: [], quick: ["--events", "200000"] },
+  { name: "dashboard", script: "bench/dashboard/run.ts", full: ["--sizes", "1000000,10000000", "--runs", "10"], quick: ["--sizes", "200000", "--runs", "5"] },
+  { name: "timeline-body", script: "bench/dashboard/timeline-body.ts", full: ["--sizes", "1000000,10000000"], quick: ["--sizes", "200000", "--runs", "3"] },
   { name: "detections", script: "bench/detections/run.ts", full: [], quick: ["--events", "100000", "--runs", "1"] },
   { name: "drift-gate", script: "bench/drift/gate.ts", full: [], quick: ["--changes", "100000", "--runs", "1"] },
 ];
