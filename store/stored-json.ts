@@ -1,4 +1,5 @@
-import type { AuditEvent } from "../schemas";
+import { canonicalJson, type AuditEvent } from "../schemas";
+import { quotedKey } from "../schemas/canonical";
 
 /**
  * The one serialisation of an event on the write path: its canonical JSON
@@ -15,10 +16,9 @@ import type { AuditEvent } from "../schemas";
  * event twice (canonicalJson for the hash, JSON.stringify of a 60-column row
  * for the insert), canonicalJson alone 13% of the writer's busy time.
  *
- * Written out here rather than through canonicalJson because it sits in the
- * hot loop: no path strings built per member (canonicalJson formats `$.key`
- * for every value in case it must name one in an error), one pass per
- * object. stored-json.test.ts holds the two byte-equal on generated values.
+ * The top level is written here (the members through canonicalJson) so the
+ * event needs no copy with received_at removed; stored-json.test.ts holds
+ * the result byte-equal to canonicalJson of that copy.
  */
 export function storedJson(event: AuditEvent): string {
   // The top level written here rather than on a spread copy: a 30-key object
@@ -30,7 +30,7 @@ export function storedJson(event: AuditEvent): string {
     if (key === "received_at") continue;
     const member: unknown = key === "attribution_confidence" ? storedConfidence(event.attribution_confidence) : Reflect.get(event, key);
     if (member === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${quotedKey(key)}${writeCanonical(member)}`;
+    out += `${out.length > 1 ? "," : ""}${quotedKey(key)}${canonicalJson(member)}`;
   }
   return `${out}}`;
 }
@@ -40,55 +40,3 @@ export function storedConfidence(value: number): number {
   return Math.round(Math.fround(value) * 1e6) / 1e6;
 }
 
-/** Canonical JSON of plain JSON data, byte-equal to schemas' canonicalJson; throws on what it refuses. */
-export function writeCanonical(value: unknown): string {
-  if (value === null) return "null";
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON: ${value} is not a finite number`);
-      return JSON.stringify(value);
-    case "object":
-      return Array.isArray(value) ? writeArray(value) : writeObject(value);
-    default:
-      throw new TypeError(`canonical JSON: unsupported type ${typeof value}`);
-  }
-}
-
-function writeArray(items: readonly unknown[]): string {
-  let out = "[";
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ",";
-    out += writeCanonical(items[i]);
-  }
-  return `${out}]`;
-}
-
-function writeObject(object: object): string {
-  // Default sort compares UTF-16 code units, the order canonicalJson uses.
-  const keys = Object.keys(object).sort();
-  let out = "{";
-  for (const key of keys) {
-    const member: unknown = Reflect.get(object, key);
-    if (member === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${quotedKey(key)}${writeCanonical(member)}`;
-  }
-  return `${out}}`;
-}
-
-/** `"key":` — the few dozen column names and label keys repeat on every event, so each is quoted once. */
-const quotedKeys = new Map<string, string>();
-const QUOTED_KEYS_MAX = 10_000;
-
-function quotedKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = `${JSON.stringify(key)}:`;
-    // Label keys come from producers: bounded, so a stream of distinct keys cannot grow the map forever.
-    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
-  }
-  return quoted;
-}
