@@ -27,6 +27,7 @@ import type { SourceParser } from "../../collect/sources/types";
 import { Spool } from "../../collect/spool";
 import { LineSplitter } from "../../collect/tail/lines";
 import { createLogger } from "../../lib/log";
+import { printBenchLine } from "../lib/report";
 import { auditLines, authLine } from "./lines";
 
 const LINES = Number(process.argv[2] ?? 200_000);
@@ -109,18 +110,10 @@ try {
   const total = (k: "perEvent" | "heads"): number => 2 * LINES / results.reduce((t, r) => t + LINES / r[k], 0);
   const overall = total("heads") / total("perEvent");
   console.log(`pipeline = ${overall.toFixed(2)}x of per-event signing (target ≥ ${TARGET.toFixed(2)}x)`);
-  console.log(
-    `BENCH ${JSON.stringify({
-      name: "collector-pipeline",
-      lines: LINES,
-      rounds: ROUNDS,
-      head_interval: DEFAULT_HEAD_INTERVAL,
-      ratio: Number(overall.toFixed(3)),
-      target: TARGET,
-      met: overall >= TARGET,
-      per_log: results.map((r) => ({ log: r.name, events: r.events, per_event_lines_s: r.perEvent, head_lines_s: r.heads, ratio: r.ratio })),
-    })}`,
-  );
+  printBenchLine("collector-pipeline", [
+    ...results.map((r) => ({ figure: `${r.name}: parse + redact + sign + spool, head signing /${DEFAULT_HEAD_INTERVAL}, ${LINES.toLocaleString("en")} lines`, value: r.heads, unit: "lines/s", baseline: `per-event signing (${r.perEvent.toLocaleString("en")} lines/s)`, ratio: r.ratio })),
+    { figure: "pipeline, both logs", value: total("heads"), unit: "lines/s", baseline: `per-event signing (${Math.round(total("perEvent")).toLocaleString("en")} lines/s)`, ratio: overall, target: `>= ${TARGET.toFixed(2)}x`, met: overall >= TARGET },
+  ]);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
