@@ -299,7 +299,8 @@ describe("sign-in and roles in Chromium", () => {
     expect(token).toMatch(/^ptk_[0-9a-f]{16}_/);
     await page.screenshot({ path: join(SHOTS, "admin.png"), fullPage: true });
     await page.getByRole("form", { name: "revoke key e2e-collector" }).getByRole("button", { name: "Revoke" }).click();
-    await expect.poll(() => page.getByTestId("keys").textContent()).toContain("revoked");
+    // The revoke action re-renders the whole admin page (users, keys, retention): seconds on a loaded 2-core box, past poll's 1 s default.
+    await expect.poll(() => page.getByTestId("keys").textContent(), { timeout: 20_000 }).toContain("revoked");
     await page.reload();
     expect(await page.content()).not.toContain(token ?? "(none)");
 
