@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { linkEvent, Signer } from "../../collect/sign";
 import type { AuditEvent } from "../../schemas";
 import { insertEvents } from "../../store/events";
-import { startIntegrityJob, type IntegrityRun } from "./job";
-import { findingsQuery, signedStream, useIntegrityFixture } from "./testing";
+import type { IntegrityRun } from "./job";
+import { findingsQuery, round as sharedRound, signedStream, useIntegrityFixture } from "./testing";
 
 /**
  * The integrity job over head-signed streams (collect/sign/README.md, "Head
@@ -15,16 +15,7 @@ import { findingsQuery, signedStream, useIntegrityFixture } from "./testing";
 const fx = useIntegrityFixture();
 const INTERVAL = 16;
 
-async function round(uncoveredAfterMs = 0): Promise<IntegrityRun> {
-  const job = startIntegrityJob({ store: fx.store, intervalMs: 0, lagMs: 0, uncoveredAfterMs });
-  try {
-    const run = await job.runOnce();
-    expect(run.failed).toEqual([]);
-    return run;
-  } finally {
-    await job.stop();
-  }
-}
+const round = (uncoveredAfterMs = 0): Promise<IntegrityRun> => sharedRound(fx, { uncoveredAfterMs });
 
 const ids = async (): Promise<string[]> => (await findingsQuery(fx.store, {})).map((f) => `${f.finding_id} ${f.status}`);
 

@@ -65,8 +65,8 @@ export async function signedStream(fx: IntegrityFixture, collectorId: string, n:
 }
 
 /** One job round (no timer, no straggler lag), failing the test if any collector's round failed. */
-export async function round(fx: IntegrityFixture): Promise<IntegrityRun> {
-  const job = startIntegrityJob({ store: fx.store, intervalMs: 0, lagMs: 0 });
+export async function round(fx: IntegrityFixture, options: { uncoveredAfterMs?: number } = {}): Promise<IntegrityRun> {
+  const job = startIntegrityJob({ store: fx.store, intervalMs: 0, lagMs: 0, ...options });
   try {
     const run = await job.runOnce();
     expect(run.failed).toEqual([]);
