@@ -3,6 +3,7 @@ import { driftRowSchema } from "../../../drift/queries";
 import { DRIFT_STATES } from "../../../drift/states";
 import { FINDING_COLUMNS, storedFindingSchema } from "../../../detections/finding-rows";
 import { defineQuery } from "../../../store/query";
+import { FINDINGS_QUEUE_ORDER, FINDINGS_QUEUE_WHERE } from "../queries/findings-queue-sql";
 
 /**
  * The paged reads behind paging.ts (kept free of "server-only" so
@@ -37,8 +38,6 @@ export const driftGroupsQuery = defineQuery({
     LIMIT {per_state:UInt32} OFFSET {offset:UInt32} BY state`,
 });
 
-const SEVERITY_RANK = "multiIf(severity = 'critical', 4, severity = 'high', 3, severity = 'medium', 2, severity = 'low', 1, 0)";
-
 export const findingsPageQuery = defineQuery({
   name: "dashboard.findings_queue_page",
   params: z.object({
@@ -55,12 +54,8 @@ export const findingsPageQuery = defineQuery({
   sql: (t) => `
     SELECT ${FINDING_COLUMNS}, dateDiff('second', occurred_at, now64(3)) AS age_s, count() OVER () AS total
     FROM ${t.findings} FINAL
-    WHERE (empty({statuses:Array(String)}) OR has({statuses:Array(String)}, status))
-      AND (empty({severities:Array(String)}) OR has({severities:Array(String)}, severity))
-      AND (empty({rules:Array(String)}) OR has({rules:Array(String)}, if(rule_id != '', rule_id, detector)))
-      AND (empty({host:String}) OR host = {host:String})
-      AND (empty({actor:String}) OR actor_id = {actor:String})
-    ORDER BY ${SEVERITY_RANK} DESC, occurred_at ASC, finding_id
+    WHERE ${FINDINGS_QUEUE_WHERE}
+    ORDER BY ${FINDINGS_QUEUE_ORDER}
     LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
 });
 

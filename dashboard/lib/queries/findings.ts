@@ -3,14 +3,13 @@ import { z } from "zod";
 import { defineQuery } from "../../../store/query";
 import { chTimeToIso } from "../../../store/event-rows";
 import { FINDING_COLUMNS, storedFindingSchema } from "../../../detections/finding-rows";
+import { FINDING_RULE, FINDINGS_QUEUE_ORDER, FINDINGS_QUEUE_WHERE } from "./findings-queue-sql";
 
 /**
  * The Anomalies page's reads of `findings` (rule and integrity findings in
  * one queue). Severity order is explicit (critical first), then age (oldest
  * open first: it has waited longest).
  */
-const SEVERITY_RANK = "multiIf(severity = 'critical', 4, severity = 'high', 3, severity = 'medium', 2, severity = 'low', 1, 0)";
-const RULE = "if(rule_id != '', rule_id, detector)";
 
 export const findingsQueueQuery = defineQuery({
   name: "dashboard.findings_queue",
@@ -26,12 +25,8 @@ export const findingsQueueQuery = defineQuery({
   sql: (t) => `
     SELECT ${FINDING_COLUMNS}, dateDiff('second', occurred_at, now64(3)) AS age_s
     FROM ${t.findings} FINAL
-    WHERE (empty({statuses:Array(String)}) OR has({statuses:Array(String)}, status))
-      AND (empty({severities:Array(String)}) OR has({severities:Array(String)}, severity))
-      AND (empty({rules:Array(String)}) OR has({rules:Array(String)}, ${RULE}))
-      AND (empty({host:String}) OR host = {host:String})
-      AND (empty({actor:String}) OR actor_id = {actor:String})
-    ORDER BY ${SEVERITY_RANK} DESC, occurred_at ASC, finding_id
+    WHERE ${FINDINGS_QUEUE_WHERE}
+    ORDER BY ${FINDINGS_QUEUE_ORDER}
     LIMIT {limit:UInt32}`,
 });
 
@@ -49,7 +44,7 @@ export const findingsPerRuleQuery = defineQuery({
   params: z.object({ days: z.number().int().min(1).max(90) }),
   row: z.object({ rule: z.string(), day: z.string(), findings: z.coerce.number() }),
   sql: (t) => `
-    SELECT ${RULE} AS rule, toString(toDate(occurred_at)) AS day, count() AS findings
+    SELECT ${FINDING_RULE} AS rule, toString(toDate(occurred_at)) AS day, count() AS findings
     FROM ${t.findings} FINAL
     WHERE occurred_at >= toStartOfDay(now64(3)) - toIntervalDay({days:UInt32} - 1)
     GROUP BY rule, day
