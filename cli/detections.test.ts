@@ -17,13 +17,13 @@ describe("prodtrail detections", () => {
     for (const f of ["ssh-brute-force.yml", "ssh-brute-force.fixtures.yml"]) copyFileSync(join(BUILTIN_RULES_DIR, f), join(dir, f));
     const ok = await runCli(["detections", "test", dir]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain("4 of 4 cases passed");
+    expect(ok.stdout).toContain("6 of 6 cases passed");
     const fixtures = join(dir, "ssh-brute-force.fixtures.yml");
     writeFileSync(fixtures, readFileSync(fixtures, "utf8").replace("evidence: 10,", "evidence: 11,"));
     const failed = await runCli(["detections", "test", dir]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain("FAIL prodtrail-ssh-brute-force: ten failures from one address in ten minutes is one finding naming it");
-    expect(failed.stdout).toContain("3 of 4 cases passed");
+    expect(failed.stdout).toContain("5 of 6 cases passed");
   }, 120_000);
 
   it("run stores the findings of the window once: a second run over the same events finds them again but adds none", async () => {

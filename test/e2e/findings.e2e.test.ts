@@ -12,7 +12,7 @@ import { SESSION_COOKIE, createSession } from "../../server/auth/sessions";
 import { createUser } from "../../server/auth/users";
 import { startServe, type RunningServe } from "../../server/serve";
 import { insertEvents } from "../../store/events";
-import { makeEvent } from "../factories/events";
+import { makeEvent, pastTimeClearOfHourBoundary } from "../factories/events";
 import { openTestStore, type TestStore } from "../store";
 
 /**
@@ -37,7 +37,8 @@ const rootShell = (host: string, actor: string) => makeEvent({ type: "access.pri
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   store = await openTestStore();
-  const failures = Array.from({ length: 12 }, (_, i) => makeEvent({ type: "access.login_failed", outcome: "failure", host: `bastion-${tag}`, actor_id: "root", source_ip: "203.0.113.66", occurred_at: new Date(Date.now() - 5 * 60_000 + i * 5_000).toISOString() }));
+  const burstStart = pastTimeClearOfHourBoundary();
+  const failures = Array.from({ length: 12 }, (_, i) => makeEvent({ type: "access.login_failed", outcome: "failure", host: `bastion-${tag}`, actor_id: "root", source_ip: "203.0.113.66", occurred_at: new Date(burstStart + i * 5_000).toISOString() }));
   await insertEvents(store, [...failures, rootShell(`db-${tag}`, "dana@example.com")]);
   await round();
   browser = await chromium.launch({

@@ -54,3 +54,14 @@ export function makeEvents(n: number, overrides: Partial<Record<string, unknown>
 }
 
 export type { AuditEventInput };
+
+const HOUR_MS = 3_600_000;
+/**
+ * A start time 20 to 80 minutes in the past and ten minutes past its hour:
+ * a burst of up to 40 minutes placed there never straddles an hour boundary,
+ * where detections rightly make one finding per hour of an attack. For tests
+ * that are about something else (storing once, the queue page).
+ */
+export function pastTimeClearOfHourBoundary(now = Date.now()): number {
+  return Math.floor((now - HOUR_MS / 2) / HOUR_MS) * HOUR_MS + 10 * 60_000;
+}
