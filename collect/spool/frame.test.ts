@@ -7,6 +7,22 @@ describe("crc32c", () => {
     expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
     expect(crc32c(Buffer.alloc(0))).toBe(0);
   });
+  it("matches RFC 3720's iSCSI test vectors (B.4) and a byte-at-a-time reference at every length and offset", () => {
+    expect(crc32c(Buffer.alloc(32, 0))).toBe(0x8a9136aa);
+    expect(crc32c(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43);
+    expect(crc32c(Buffer.from(Array.from({ length: 32 }, (_, i) => i)))).toBe(0x46dd794e);
+    expect(crc32c(Buffer.from(Array.from({ length: 32 }, (_, i) => 31 - i)))).toBe(0x113fdb5c);
+    const reference = (bytes: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      }
+      return ~c >>> 0;
+    };
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 0xff));
+    for (let start = 0; start < 9; start++) for (let len = 0; len < 70; len++) expect(crc32c(data.subarray(start, start + len))).toBe(reference(data.subarray(start, start + len)));
+  });
   it("can be computed incrementally", () => {
     const all = Buffer.from("hello, spool");
     expect(crc32cUpdate(crc32c(all.subarray(0, 5)), all.subarray(5))).toBe(crc32c(all));
