@@ -1,7 +1,7 @@
 import type { Store } from "../../../store/open";
 import { authorize, can, type Viewer } from "../auth/permissions";
 import type { Filters } from "../filters/schema";
-import { accessSeriesQuery, openSessionsQuery, overviewSummaryQuery, topActorsQuery, topHostsQuery } from "../queries/overview";
+import { accessSeriesQuery, openSessionsQuery, overviewSummaryQuery, topActorsQuery, topActorsRankedQuery, topHostsQuery, topHostsRankedQuery } from "../queries/overview";
 import { bucketSeconds, toFilterParams } from "../queries/where";
 import { envsInWindowQuery, isDemoEnv } from "../queries/envs";
 import { rollupSummaryQuery } from "../queries/rollup-counts";
@@ -61,12 +61,14 @@ export async function accessSeries(viewer: Viewer, store: Store, filters: Filter
 
 export async function topActors(viewer: Viewer, store: Store, filters: Filters, limit = 10) {
   authorize(viewer, "aggregates:read", filters);
-  return topActorsQuery(store, { ...toFilterParams(filters), limit });
+  const params = toRollupParams(filters);
+  return rollupServes(params, ["envs"]) ? topActorsRankedQuery(store, { ...params, limit }) : topActorsQuery(store, { ...params, limit });
 }
 
 export async function topHosts(viewer: Viewer, store: Store, filters: Filters, limit = 10) {
   authorize(viewer, "aggregates:read", filters);
-  return topHostsQuery(store, { ...toFilterParams(filters), limit });
+  const params = toRollupParams(filters);
+  return rollupServes(params, ["envs"]) ? topHostsRankedQuery(store, { ...params, limit }) : topHostsQuery(store, { ...params, limit });
 }
 
 /** 12 hours: a login older than a working day without a logout is a stale record, not "right now". */

@@ -19,7 +19,7 @@ import { makeEvent } from "../../../test/factories/events";
 import { openTestStore, type TestStore } from "../../../test/store";
 import type { Filters } from "../filters/schema";
 import { countEvents } from "./events";
-import { overviewSummary } from "./overview";
+import { overviewSummary, topActors, topHosts } from "./overview";
 import { accessTrend, breakGlassTrend, pipelineShare } from "./trends";
 import { viewerOf } from "./fixtures.test-helpers";
 
@@ -130,6 +130,23 @@ describe.each([
     const store = storeOf();
     expect(await overviewSummary(viewer, store, filters())).toEqual(await summaryOracle(store));
     expect(await overviewSummary(viewer, store, filters({ env: ["prod"] }))).toEqual(await summaryOracle(store, "prod"));
+  });
+
+  it("top actors and top hosts (ranked by the rollup), all envs and one env, equal the same panels counted from events FINAL", async () => {
+    const store = storeOf();
+    const top = async (sql: string, env: string) => {
+      const result = await store.client.query({ query: sql, query_params: { ...WINDOW, env }, format: "JSONEachRow" });
+      return result.json<Record<string, unknown>>();
+    };
+    const envWhere = "(empty({env:String}) OR env = {env:String})";
+    for (const env of ["", "prod"]) {
+      const f = filters(env === "" ? {} : { env: [env] });
+      const actors = await top(`SELECT actor_id, toUInt64(count()) AS events FROM ${store.tables.events} FINAL WHERE ${IN_WINDOW} AND ${TOUCH} AND actor_id != '' AND ${envWhere} GROUP BY actor_id ORDER BY events DESC, actor_id LIMIT 3`, env);
+      expect((await topActors(viewer, store, f, 3)).map((a) => ({ actor_id: a.actor_id, events: a.events }))).toEqual(actors.map((a) => ({ actor_id: a.actor_id, events: Number(a.events) })));
+      const hosts = await top(`SELECT host, toUInt64(count()) AS events, toUInt64(uniqExact(actor_id)) AS actors FROM ${store.tables.events} FINAL WHERE ${IN_WINDOW} AND ${TOUCH} AND host != '' AND ${envWhere} GROUP BY host ORDER BY events DESC, host LIMIT 3`, env);
+      expect((await topHosts(viewer, store, f, 3)).map((h) => ({ host: h.host, events: h.events, actors: h.actors }))).toEqual(hosts.map((h) => ({ host: h.host, events: Number(h.events), actors: Number(h.actors) })));
+      expect(actors.length).toBe(3);
+    }
   });
 
   it("explorer count, unfiltered and by channel, and the raw path for a host filter", async () => {

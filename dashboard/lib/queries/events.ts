@@ -44,15 +44,31 @@ export const eventPageQuery = defineQuery({
   name: "dashboard.events.page",
   params: filterParams.extend({ before_at: z.string(), before_id: z.string(), limit: z.number().int().min(1).max(10_001) }),
   row: eventListRow,
-  sql: (t) => `
-    SELECT ${LIST_COLUMNS}
-    FROM ${t.events}
+  sql: (t) => keysetPageSql(t.events, LIST_COLUMNS),
+});
+
+/**
+ * A keyset page in two passes: the page's keys first, sorting only
+ * (occurred_at, event_id) of the window, then the wide columns of those rows
+ * alone. The sort key starts with env, so one pass sorted every column of
+ * the whole window: 198 ms p50 for the 24 h first page at 10M events
+ * against 63 ms in two passes (bench/dashboard, issue #13).
+ */
+function keysetPageSql(events: string, columns: string): string {
+  const page = `
     WHERE ${EVENT_WHERE}
-      AND (occurred_at, event_id) < (parseDateTime64BestEffort({before_at:String}, 3), {before_id:String})
+      AND (occurred_at, event_id) < (parseDateTime64BestEffort({before_at:String}, 3), {before_id:String})`;
+  const order = `
     ORDER BY occurred_at DESC, event_id DESC
     LIMIT 1 BY event_id
-    LIMIT {limit:UInt32}`,
-});
+    LIMIT {limit:UInt32}`;
+  return `
+    SELECT ${columns}
+    FROM ${events}
+    ${page}
+      AND (occurred_at, event_id) IN (SELECT occurred_at, event_id FROM ${events} ${page} ${order})
+    ${order}`;
+}
 
 export const eventCountQuery = defineQuery({
   name: "dashboard.events.count",
@@ -96,14 +112,7 @@ export const eventExportPageQuery = defineQuery({
   name: "dashboard.events.export_page",
   params: filterParams.extend({ before_at: z.string(), before_id: z.string(), limit: z.number().int().min(1).max(10_000) }),
   row: z.record(z.string(), z.unknown()),
-  sql: (t) => `
-    SELECT *
-    FROM ${t.events}
-    WHERE ${EVENT_WHERE}
-      AND (occurred_at, event_id) < (parseDateTime64BestEffort({before_at:String}, 3), {before_id:String})
-    ORDER BY occurred_at DESC, event_id DESC
-    LIMIT 1 BY event_id
-    LIMIT {limit:UInt32}`,
+  sql: (t) => keysetPageSql(t.events, "*"),
 });
 
 /** One stored row, every column as stored: the drawer shows it even when it breaks the v1 contract (another writer, an old schema). */

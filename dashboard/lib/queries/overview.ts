@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineQuery } from "../../../store/query";
 import { chTime, count } from "./cells";
+import { rollupParams, topEntities } from "./rollup-window";
 import { EVENT_WHERE, TOUCH_WHERE, filterParams } from "./where";
 
 /**
@@ -45,33 +46,59 @@ export const accessSeriesQuery = defineQuery({
     ORDER BY bucket, channel`,
 });
 
-export const topActorsQuery = defineQuery({
-  name: "dashboard.overview.top_actors",
-  params: filterParams.extend({ limit: z.number().int().min(1).max(100) }),
-  row: z.object({ actor_id: z.string(), kind: z.string(), events: count, hosts: count, sessions: count, changes: count, channels: z.array(z.string()) }),
-  // Aggregate aliases never reuse a column name: ClickHouse would substitute the alias into WHERE.
-  sql: (t) => `
+const topActorsRow = z.object({ actor_id: z.string(), kind: z.string(), events: count, hosts: count, sessions: count, changes: count, channels: z.array(z.string()) });
+// Aggregate aliases never reuse a column name: ClickHouse would substitute the alias into WHERE.
+const topActorsSql = (events: string, only = "") => `
     SELECT actor_id, any(actor_kind) AS kind, uniqExact(event_id) AS events, uniqExactIf(host, host != '') AS hosts,
       uniqExactIf(session_id, session_id != '') AS sessions, uniqExactIf(event_id, category = 'change') AS changes,
       arraySort(groupUniqArray(8)(channel)) AS channels
-    FROM ${t.events}
-    WHERE ${EVENT_WHERE} AND ${TOUCH_WHERE} AND actor_id != ''
+    FROM ${events}
+    WHERE ${EVENT_WHERE} AND ${TOUCH_WHERE} AND actor_id != '' ${only}
     GROUP BY actor_id
     ORDER BY events DESC, actor_id
-    LIMIT {limit:UInt32}`,
+    LIMIT {limit:UInt32}`;
+
+export const topActorsQuery = defineQuery({
+  name: "dashboard.overview.top_actors",
+  params: filterParams.extend({ limit: z.number().int().min(1).max(100) }),
+  row: topActorsRow,
+  sql: (t) => topActorsSql(t.events),
 });
+
+/**
+ * The same panel when the rollups can rank (rollupServes: env filter only):
+ * the top actors come from events_hourly_entities, and only their events are
+ * read for the other columns. 118 ms p50 raw at 10M events, 24 h (bench/dashboard).
+ */
+export const topActorsRankedQuery = defineQuery({
+  name: "dashboard.overview.top_actors_ranked",
+  params: rollupParams.extend({ limit: z.number().int().min(1).max(100) }),
+  row: topActorsRow,
+  sql: (t) => topActorsSql(t.events, `AND actor_id IN (${topEntities(t, ["human", "service"])})`),
+});
+
+const topHostsRow = z.object({ host: z.string(), host_env: z.string(), events: count, actors: count, changes: count });
+const topHostsSql = (events: string, only = "") => `
+    SELECT host, any(env) AS host_env, uniqExact(event_id) AS events, uniqExact(actor_id) AS actors, uniqExactIf(event_id, category = 'change') AS changes
+    FROM ${events}
+    WHERE ${EVENT_WHERE} AND ${TOUCH_WHERE} AND host != '' ${only}
+    GROUP BY host
+    ORDER BY events DESC, host
+    LIMIT {limit:UInt32}`;
 
 export const topHostsQuery = defineQuery({
   name: "dashboard.overview.top_hosts",
   params: filterParams.extend({ limit: z.number().int().min(1).max(100) }),
-  row: z.object({ host: z.string(), host_env: z.string(), events: count, actors: count, changes: count }),
-  sql: (t) => `
-    SELECT host, any(env) AS host_env, uniqExact(event_id) AS events, uniqExact(actor_id) AS actors, uniqExactIf(event_id, category = 'change') AS changes
-    FROM ${t.events}
-    WHERE ${EVENT_WHERE} AND ${TOUCH_WHERE} AND host != ''
-    GROUP BY host
-    ORDER BY events DESC, host
-    LIMIT {limit:UInt32}`,
+  row: topHostsRow,
+  sql: (t) => topHostsSql(t.events),
+});
+
+/** Top hosts ranked by the rollup, as topActorsRankedQuery: 98 ms p50 raw against 48 ms at 10M events, 24 h. */
+export const topHostsRankedQuery = defineQuery({
+  name: "dashboard.overview.top_hosts_ranked",
+  params: rollupParams.extend({ limit: z.number().int().min(1).max(100) }),
+  row: topHostsRow,
+  sql: (t) => topHostsSql(t.events, `AND host IN (${topEntities(t, ["host"])})`),
 });
 
 /**

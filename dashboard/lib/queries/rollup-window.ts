@@ -85,3 +85,33 @@ export function activeEntities(t: Tables): string {
     ARRAY JOIN ${RAW_ENTITIES} AS entity
     WHERE ${EDGE_WHERE} AND (empty({envs:Array(String)}) OR env IN {envs:Array(String)})`;
 }
+
+/**
+ * The `limit` entities of `kinds` (0016's: 'human', 'service', 'host') with
+ * the most events in the window, ties by value, as one column `value`: the
+ * ranking from the rollup (whole hours) and `events` (partial hours), so a
+ * top-N panel reads the wide columns of N entities' events only. Env filter only.
+ */
+export function topEntities(t: Tables, kinds: ReadonlyArray<"human" | "service" | "host">): string {
+  const kindList = kinds.map((k) => `'${k}'`).join(", ");
+  const envWhere = "(empty({envs:Array(String)}) OR env IN {envs:Array(String)})";
+  return `
+    SELECT value FROM (
+      SELECT value, sum(n) AS events FROM (
+        SELECT value, sum(live) + max(backfilled) AS n
+        FROM ${t.events_hourly_entities}
+        WHERE ${HOUR_WHERE} AND kind IN (${kindList}) AND ${envWhere}
+        GROUP BY env, kind, hour, value
+        UNION ALL
+        SELECT entity.2 AS value, uniqExact(event_id) AS n
+        FROM ${t.events}
+        ARRAY JOIN ${RAW_ENTITIES} AS entity
+        WHERE ${EDGE_WHERE} AND entity.1 IN (${kindList}) AND ${envWhere}
+        GROUP BY value
+      )
+      WHERE value != ''
+      GROUP BY value
+      ORDER BY events DESC, value
+      LIMIT {limit:UInt32}
+    )`;
+}
