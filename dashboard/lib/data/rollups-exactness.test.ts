@@ -19,7 +19,7 @@ import { makeEvent } from "../../../test/factories/events";
 import { openTestStore, type TestStore } from "../../../test/store";
 import type { Filters } from "../filters/schema";
 import { countEvents } from "./events";
-import { overviewSummary, topActors, topHosts } from "./overview";
+import { envsInWindow, overviewSummary, topActors, topHosts } from "./overview";
 import { accessTrend, breakGlassTrend, pipelineShare } from "./trends";
 import { viewerOf } from "./fixtures.test-helpers";
 
@@ -132,7 +132,7 @@ describe.each([
     expect(await overviewSummary(viewer, store, filters({ env: ["prod"] }))).toEqual(await summaryOracle(store, "prod"));
   });
 
-  it("top actors and top hosts (ranked by the rollup), all envs and one env, equal the same panels counted from events FINAL", async () => {
+  it("top actors and top hosts (ranked by the rollup), all envs and one env, and events per env equal the same panels counted from events FINAL", async () => {
     const store = storeOf();
     const top = async (sql: string, env: string) => {
       const result = await store.client.query({ query: sql, query_params: { ...WINDOW, env }, format: "JSONEachRow" });
@@ -147,6 +147,8 @@ describe.each([
       expect((await topHosts(viewer, store, f, 3)).map((h) => ({ host: h.host, events: h.events, actors: h.actors }))).toEqual(hosts.map((h) => ({ host: h.host, events: Number(h.events), actors: Number(h.actors) })));
       expect(actors.length).toBe(3);
     }
+    const perEnv = await top(`SELECT env, toUInt64(count()) AS events FROM ${store.tables.events} FINAL WHERE ${IN_WINDOW} GROUP BY env ORDER BY events DESC, env`, "");
+    expect((await envsInWindow(viewer, store, filters())).map((e) => ({ env: e.env, events: e.events }))).toEqual(perEnv.map((e) => ({ env: e.env, events: Number(e.events) })));
   });
 
   it("explorer count, unfiltered and by channel, and the raw path for a host filter", async () => {
