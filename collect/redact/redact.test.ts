@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../schemas";
 import { boundCommand, boundRaw, clip, TRUNCATED } from "./bound";
 import { redact } from "./redact";
+import { RULES } from "./rules";
 
 describe("redact: secrets that are removed", () => {
   it.each([
@@ -128,5 +129,31 @@ describe("bounds", () => {
     const cut = clip(s, 21);
     expect(cut.length).toBeLessThanOrEqual(21);
     expect(() => encodeURIComponent(cut)).not.toThrow();
+  });
+});
+
+describe("redact: the needle pre-check", () => {
+  /** Every rule that would change `text` has a needle in it: skipping on needles never lets a secret through. */
+  const needlesHold = (text: string): void => {
+    const lower = text.toLowerCase();
+    for (const rule of RULES) if (rule.apply(text) !== text) expect(rule.needles.some((n) => lower.includes(n)), `${rule.name} on ${JSON.stringify(text)}`).toBe(true);
+  };
+  it("holds on the secrets above and on generated text built from the rules' own fragments", () => {
+    const fragments = ["=", "--", "://", ":", "@", "'", '"', " ", "password", "PASSWORD", "Token", "secret", "API_KEY", "Bearer ", "authorization", "ghp_", "github_pat_", "xoxb-", "AKIA", "ASIA", "hvs.", "s.", "eyJ", "mysql", "curl", "-u ", "-p", "vault login ", "aws_secret_access_key", "abcdefghij0123456789ABCDEFGHIJ", ".", "eyJabcdefgh."];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), (parts) => needlesHold(parts.join(""))),
+      { numRuns: 5000 },
+    );
+    for (const text of ["mysql -uroot -pS3cret db", "VAULT_TOKEN=hvs.x", "curl -H 'AUTHORIZATION: Bearer eyJabc.def.ghi' x", "git push https://ghp_0123456789abcdefghijABCDEFGHIJ012345@github.com/x"]) needlesHold(text);
+  });
+  it("gives what running every rule gives, on arbitrary text", () => {
+    const everyRule = (text: string): string => RULES.reduce((out, rule) => rule.apply(out), text);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.constantFrom("", "--password=", "PGPASSWORD=", "Bearer ", "https://u:", "token=", "AKIA"), (s, secretish) => {
+        const text = `${secretish}${s}`;
+        if (!text.includes("-----BEGIN ")) expect(redact(text)).toBe(everyRule(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

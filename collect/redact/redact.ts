@@ -8,7 +8,14 @@ import { MASK, RULES } from "./rules";
  */
 export function redact(text: string): string {
   let out = redactPrivateKeys(text);
-  for (const rule of RULES) out = rule.apply(out);
+  let lower = out.toLowerCase();
+  for (const rule of RULES) {
+    if (!rule.needles.some((needle) => lower.includes(needle))) continue;
+    const next = rule.apply(out);
+    if (next === out) continue;
+    out = next;
+    lower = out.toLowerCase();
+  }
   return out;
 }
 
