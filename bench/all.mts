@@ -28,6 +28,7 @@ interface BenchStep {
 /** In the order the write path builds up: collector, store, Kafka, then reads. */
 const STEPS: readonly BenchStep[] = [
   { name: "collector-pipeline", script: "bench/collect/pipeline.ts", full: ["200000", "3"], quick: ["20000", "1"] },
+  { name: "collector-pipeline-vs-commit", script: "bench/collect/pipeline-vs-commit.ts", full: ["--lines", "200000", "--rounds", "3"], quick: ["--lines", "20000", "--rounds", "1"] },
   { name: "spool", script: "bench/spool/run.ts", full: [], quick: ["0.5"] },
   { name: "store-write", script: "bench/ingest/store-write.ts", full: ["--rows", "200000"], quick: ["--rows", "20000", "--rounds", "1", "--slow-rows", "5000"] },
   { name: "first-write", script: "bench/store/first-write.ts", full: [], quick: ["5000", "1000", "20000"] },
