@@ -120,6 +120,9 @@ export async function runCollectCommand(argv: string[]): Promise<number> {
       return 1;
     }
     throw err;
+  } finally {
+    // No spool to recover the chain from: the next run continues from chain.json, so it must be on disk.
+    await signer?.flush();
   }
 }
 

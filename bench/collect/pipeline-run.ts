@@ -6,7 +6,8 @@
  * as that checkout's collector runs them. MODE "then": every event signed,
  * each batch written before the next is parsed (the collector before issue
  * #13; its Pipeline has no head interval). MODE "now": head signing every 64
- * events and one batch read ahead, as TailSource does today. Prints one JSON
+ * events, one batch read ahead and chain.json persisted in the background,
+ * as the collector daemon runs today. Prints one JSON
  * line {mode, auth, auditd, both} in lines/s.
  */
 import { createReadStream } from "node:fs";
@@ -41,7 +42,8 @@ try {
   for (const [name, make] of [["auth", () => new AuthParser(ctx)], ["auditd", () => new AuditdParser(ctx)]] as const) {
     const state = await mkdtemp(join(dir, "run-"));
     const spool = await Spool.open({ dir: join(state, "spool"), maxBytes: 4096 * 1024 * 1024, segmentBytes: SEGMENT, fsync: "interval", fsyncIntervalMs: 200 }, { log: quiet });
-    const signer = await Signer.open({ stateDir: join(state, "sign"), collectorId: ctx.collectorId, log: quiet });
+    // "now" as the collector daemon opens it (collect/agent/agent.ts); older checkouts ignore the option.
+    const signer = await Signer.open({ stateDir: join(state, "sign"), collectorId: ctx.collectorId, backgroundChainState: env.MODE === "now", log: quiet });
     const pipeline = env.MODE === "now" ? new Pipeline(signer, spool, SEGMENT / 2, quiet, HEAD_INTERVAL) : new Pipeline(signer, spool, SEGMENT / 2, quiet);
     const parser = make();
     const splitter = new LineSplitter(0, 64 * 1024);
@@ -69,6 +71,7 @@ try {
     totalMs += ms;
     rates[name] = Math.round(env.LINES / (ms / 1000));
     await spool.close();
+    await signer.flush?.();
   }
   console.log(JSON.stringify({ mode: env.MODE, ...rates, both: Math.round((2 * env.LINES) / (totalMs / 1000)) }));
 } finally {

@@ -71,9 +71,10 @@ export async function startAgent(config: Config, options: AgentOptions = {}): Pr
     const tailRaw = await spool.lastRecord();
     const tail = tailRaw === null ? null : decodeRecord(tailRaw);
     const signer = await Signer.open({
-      stateDir: join(stateDir, "sign"), collectorId: c.collector_id, spoolTail: tail?.event ?? null, log,
+      stateDir: join(stateDir, "sign"), collectorId: c.collector_id, spoolTail: tail?.event ?? null, backgroundChainState: true, log,
       ...(options.collectorVersion ? { collectorVersion: options.collectorVersion } : {}),
     });
+    closers.push(() => signer.flush());
     const pipeline = new Pipeline(signer, spool, Math.floor(segmentBytes / 2), log);
     const ctx = { collectorId: c.collector_id, host: c.host, env: c.env, ...(c.service ? { service: c.service } : {}), now: () => new Date() };
     const metrics = createCollectorMetrics();
